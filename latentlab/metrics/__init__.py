@@ -1,0 +1,1 @@
+"""Metrics: pure functions of arrays that return dicts of plain floats."""

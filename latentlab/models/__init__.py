@@ -1,0 +1,1 @@
+"""One module per model family: networks, losses and a keras.Model with its own train_step."""
