@@ -31,7 +31,6 @@ def main() -> None:
     from latentlab.callbacks import EpochLatentMap
     from latentlab.models.training import shuffled_batches
     from latentlab.models.vae import VAE, VAEConfig
-    from latentlab.plots.images import image_grid, latent_scatter, manifold, manifold_coordinates
 
     train, test = load_npz(f"{args.data}/train.npz"), load_npz(f"{args.data}/test.npz")
     config = VAEConfig.from_params(vae_params, train["x"].shape[1:], seed)
@@ -66,24 +65,32 @@ def main() -> None:
         metrics = model.evaluate_elbo(test["x"], vae_params["elbo_samples"], seed)
         metrics["train_seconds"] = round(train_seconds, 2)
 
-        grid = vae_params["prr_grid"]
-        shown = test["x"][: grid * grid]
-        save_figure(image_grid(shown, grid, grid, "test inputs"), figures / "PRR_input.png")
-        if config.noise != "none":
-            noisy = keras.ops.convert_to_numpy(model.corrupt(keras.ops.convert_to_tensor(shown)))
-            save_figure(image_grid(noisy, grid, grid, f"inputs with {config.noise} noise"), figures / "PRR_input_noise.png")
-            shown = noisy
-        recon = keras.ops.convert_to_numpy(model(shown, training=False))
-        title = f"reconstructions ({config.mode}, dim_z={config.dim_z}, beta={config.beta})"
-        save_figure(image_grid(recon, grid, grid, title), figures / "PRR_reconstruction.png")
-        if config.dim_z == 2:
-            n, z_range = vae_params["manifold_grid"], vae_params["z_range"]
-            decoded = model.decode(manifold_coordinates(n, z_range))
-            save_figure(manifold(decoded, n, z_range, f"learned manifold ({config.mode})"), figures / "PMLR.png")
-            z = model.encode(test["x"])
-            save_figure(latent_scatter(z, test["y"], limits, "test latents by label"), figures / "PMLR_map.png")
+        _write_figures(model, test, vae_params, figures, limits)
     write_json(args.metrics, metrics)
     print({key: round(value, 3) for key, value in metrics.items()})
+
+
+def _write_figures(model, test: dict, vae_params: dict, folder, limits) -> None:
+    """Seed 004's PRR grids, and for a 2-D latent the PMLR manifold and latent map."""
+    import keras
+
+    from latentlab.plots.images import image_grid, latent_scatter, manifold, manifold_coordinates
+
+    config, grid = model.config, vae_params["prr_grid"]
+    shown = test["x"][: grid * grid]
+    save_figure(image_grid(shown, grid, grid, "test inputs"), folder / "PRR_input.png")
+    if config.noise != "none":
+        shown = keras.ops.convert_to_numpy(model.corrupt(keras.ops.convert_to_tensor(shown)))
+        save_figure(image_grid(shown, grid, grid, f"inputs with {config.noise} noise"), folder / "PRR_input_noise.png")
+    recon = keras.ops.convert_to_numpy(model(shown, training=False))
+    title = f"reconstructions ({config.mode}, dim_z={config.dim_z}, beta={config.beta})"
+    save_figure(image_grid(recon, grid, grid, title), folder / "PRR_reconstruction.png")
+    if config.dim_z == 2:
+        n, z_range = vae_params["manifold_grid"], vae_params["z_range"]
+        decoded = model.decode(manifold_coordinates(n, z_range))
+        save_figure(manifold(decoded, n, z_range, f"learned manifold ({config.mode})"), folder / "PMLR.png")
+        z = model.encode(test["x"])
+        save_figure(latent_scatter(z, test["y"], limits, "test latents by label"), folder / "PMLR_map.png")
 
 
 if __name__ == "__main__":

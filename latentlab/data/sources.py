@@ -35,6 +35,15 @@ _IDX_NAMES = (
     "t10k-labels-idx1-ubyte.gz",
 )
 
+
+def _idx_files(url_prefix: str, *checksums_and_sizes: tuple[str, int]) -> tuple[RemoteFile, ...]:
+    """The four IDX files of an MNIST-like dataset, in _IDX_NAMES order."""
+    return tuple(
+        RemoteFile(name, url_prefix + name, sha, size)
+        for name, (sha, size) in zip(_IDX_NAMES, checksums_and_sizes, strict=True)
+    )
+
+
 SOURCES: dict[str, DatasetSource] = {
     "mnist-embedded": DatasetSource(
         "mnist-embedded",
@@ -51,34 +60,22 @@ SOURCES: dict[str, DatasetSource] = {
     ),
     "mnist": DatasetSource(
         "mnist",
-        tuple(
-            RemoteFile(name, _MNIST_URL + name, sha, size)
-            for name, sha, size in zip(
-                _IDX_NAMES,
-                (
-                    "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
-                    "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
-                    "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
-                    "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
-                ),
-                (9912422, 28881, 1648877, 4542),
-            )
+        _idx_files(
+            _MNIST_URL,
+            ("440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609", 9912422),
+            ("3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c", 28881),
+            ("8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6", 1648877),
+            ("f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6", 4542),
         ),
     ),
     "fashion-mnist": DatasetSource(
         "fashion-mnist",
-        tuple(
-            RemoteFile(name, _FASHION_URL + name, sha, size)
-            for name, sha, size in zip(
-                _IDX_NAMES,
-                (
-                    "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
-                    "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
-                    "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
-                    "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
-                ),
-                (26421880, 29515, 4422102, 5148),
-            )
+        _idx_files(
+            _FASHION_URL,
+            ("3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84", 26421880),
+            ("a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845", 29515),
+            ("346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073", 4422102),
+            ("67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5", 5148),
         ),
     ),
     "cifar10": DatasetSource(
