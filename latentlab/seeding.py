@@ -2,8 +2,11 @@
 numbers. TensorFlow is imported only when this is called."""
 from __future__ import annotations
 
+import os
+
 
 def make_deterministic(seed: int) -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")  # keep stage logs to progress and results
     import keras
     import tensorflow as tf
 
