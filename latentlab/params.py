@@ -59,8 +59,12 @@ def choice(*options: str) -> Rule:
     return Rule("one of " + ", ".join(options), lambda v: v in options)
 
 
+def eps_rule() -> Rule:
+    return Rule('"auto" or a number > 0', lambda v: v == "auto" or (_is_number(v) and v > 0))
+
+
 def optional_path() -> Rule:
-    return Rule("null or a folder path", lambda v: v is None or (isinstance(v, str) and v != ""))
+    return Rule("null or a path", lambda v: v is None or (isinstance(v, str) and v != ""))
 
 
 SCHEMA: dict[str, Any] = {
@@ -87,6 +91,31 @@ SCHEMA: dict[str, Any] = {
         "prr_grid": integer(1, 50),
         "manifold_grid": integer(2, 50),
         "z_range": number(0.0, open_min=True),
+    },
+    "classifier": {
+        "width": integer(1),
+        "feature_dim": integer(2),
+        "dropout": Rule("a number >= 0 and < 1", lambda v: _is_number(v) and 0 <= v < 1),
+        "learning_rate": number(0.0, open_min=True),
+        "batch_size": integer(1),
+        "epochs": integer(1),
+    },
+    "fid": {
+        "n_samples": integer(2),
+        "inception_weights": optional_path(),
+    },
+    "probe": {
+        "knn_k": integer(1),
+    },
+    "votemi": {
+        "eps": eps_rule(),
+        "min_samples": integer(2),
+        "budget": integer(1),
+        "candidates": integer(2),
+        "top_fraction": number(0.0, 1.0, open_min=True),
+        "mi_bins": integer(2, 64),
+        "normalized_mi": Rule("true or false", lambda v: isinstance(v, bool)),
+        "random_repeats": integer(1),
     },
 }
 

@@ -20,11 +20,11 @@ def main() -> None:
 
     seed = load_params(args.params)["seed"]
 
-    from latentlab.models.registry import load_encoder
+    from latentlab.models.registry import load_model
     from latentlab.seeding import make_deterministic
 
     make_deterministic(seed)
-    encode = load_encoder(args.model_name, args.model)
+    encode = load_model(args.model_name, args.model).encode
     with atomic_dir(args.out) as out:
         for split in ("train", "test"):
             data = load_npz(f"{args.data}/{split}.npz")

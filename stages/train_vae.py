@@ -56,6 +56,7 @@ def main() -> None:
             epochs=vae_params["epochs"],
             validation_data=(test["x"],),
             validation_batch_size=500,
+            shuffle=False,  # shuffled_batches already reshuffles every epoch, from the seed
             callbacks=callbacks,
             verbose=1 if sys.stdout.isatty() else 2,
         )

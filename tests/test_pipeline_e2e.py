@@ -13,7 +13,16 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.e2e
 
-TINY = {"epochs": 2, "n_hidden": 32, "elbo_samples": 1, "prr_grid": 3, "manifold_grid": 4}
+TINY = {
+    "vae": {"epochs": 2, "n_hidden": 32, "elbo_samples": 1, "prr_grid": 3, "manifold_grid": 4},
+    "classifier": {"epochs": 1, "width": 4, "feature_dim": 16},
+    "fid": {"n_samples": 200},
+    "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto"},
+}
+STAGES = {
+    "download", "preprocess", "train_vae", "train_classifier", "embed@vae", "evaluate_accuracy@vae",
+    "evaluate_fid@vae", "dbscan_votemi@vae", "plots",
+}
 
 
 def _run(args, cwd, check=True):
@@ -45,18 +54,22 @@ def repo(tmp_path_factory):
             (copy / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / name)
     params = yaml.safe_load((copy / "params.yaml").read_text())
-    params["vae"].update(TINY)
+    for section, values in TINY.items():
+        params[section].update(values)
     (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     _run(["git", "init", "-q"], copy)
     _run(["git", "add", "-A"], copy)
     _run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy"], copy)
     first = _dvc("repro", cwd=copy)
+    keep = os.environ.get("LATENTLAB_SMOKE_METRICS")
+    if keep:  # .ci/run diffs these against the committed metrics
+        shutil.copytree(copy / "reports/metrics", keep, dirs_exist_ok=True)
     return copy, first.stdout
 
 
 def test_repro_runs_every_stage_and_writes_outputs(repo):
     copy, output = repo
-    assert {"download", "preprocess", "train_vae", "embed@vae"} <= _stages_run(output)
+    assert _stages_run(output) == STAGES
     metrics = json.loads((copy / "reports/metrics/train/vae.json").read_text())
     assert set(metrics) == {"test_elbo_nats", "test_bce_nats", "test_kl_nats", "train_seconds"}
     assert metrics["test_elbo_nats"] < 0
@@ -74,11 +87,52 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         "reports/pmlr/vae/PMLR_map_epoch_02.csv",
         "data/embeddings/vae/test.npz",
         "data/embeddings/vae/test.csv",
+        "models/classifier/classifier.keras",
+        "data/selection/vae/selection.xlsx",
+        "reports/figures/selection/vae_picks.png",
+        "reports/figures/selection/vae_dbscan_clusters.png",
+        "reports/summary.md",
     ]:
         assert (copy / path).is_file(), path
     header = (copy / "data/embeddings/vae/test.csv").read_text().splitlines()[0]
     assert header == "z1,z2,label"
     assert "Data and pipelines are up to date" in _dvc("status", cwd=copy).stdout
+
+
+def test_downstream_metrics_have_their_keys(repo):
+    copy, _ = repo
+    read = lambda name: json.loads((copy / "reports/metrics" / name).read_text())  # noqa: E731
+    assert set(read("classifier.json")) == {"test_accuracy"}
+    fid = read("fid/vae.json")
+    assert fid["n_samples"] == 200 and fid["fid"] > fid["fid_floor"] >= 0
+    assert {"probe_accuracy", "knn_accuracy", "cluster_accuracy"} <= set(read("accuracy/vae.json"))
+    votemi = read("votemi/vae.json")
+    assert votemi["n_selected"] == 20
+    assert {"n_clusters", "noise_fraction", "accuracy_votemi", "accuracy_random", "accuracy_kmedoids"} <= set(votemi)
+    summary = (copy / "reports/summary.md").read_text()
+    assert "## votemi" in summary and "| vae |" in summary
+
+
+def test_selection_table_rows_are_the_selected_images(repo):
+    from openpyxl import load_workbook
+
+    from latentlab.io import load_npz
+
+    copy, _ = repo
+    train = load_npz(copy / "data/processed/train.npz")
+    position_of = {int(index): p for p, index in enumerate(train["index"])}
+    sheet = load_workbook(copy / "data/selection/vae/selection.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    header, rows = rows[0], rows[1:]
+    assert len(rows) == 20
+    column = {name: header.index(name) for name in ("dataset_index", "true_label", "file_name")}
+    selected = sorted((copy / "data/selection/vae/selected_image_folder").iterdir())
+    assert sorted(row[column["file_name"]] for row in rows) == [p.name for p in selected]
+    for row in rows:
+        index = row[column["dataset_index"]]
+        assert row[column["true_label"]] == int(train["y"][position_of[index]])
+        assert (copy / "data/selection/vae/image_folder" / row[column["file_name"]]).is_file()
+    assert not any(isinstance(v, str) and v.startswith("=") for row in rows for v in row)
 
 
 def test_same_params_give_identical_metrics(repo):
@@ -99,7 +153,9 @@ def test_changing_beta_reruns_only_train_vae_and_downstream(repo):
     status = json.loads(_dvc("status", "--json", cwd=copy).stdout)
     assert set(status) == {"train_vae"}  # the only stage whose own inputs changed
     output = _dvc("repro", cwd=copy).stdout
-    assert _stages_run(output) == {"train_vae", "embed@vae"}
+    assert _stages_run(output) == {
+        "train_vae", "embed@vae", "evaluate_accuracy@vae", "evaluate_fid@vae", "dbscan_votemi@vae", "plots"
+    }
     assert "'download' didn't change" in output and "'preprocess' didn't change" in output
 
 

@@ -1,18 +1,34 @@
-"""The trained models the downstream stages know, by the name used in dvc.yaml's foreach."""
+"""The trained models the downstream stages know, by the name used in dvc.yaml's foreach.
+
+Each model family answers three questions through plain functions of NumPy arrays:
+encode (images in [0, 1] -> latent codes), decode (latent codes -> images in [0, 1]) and
+sample (n, seed -> n images drawn from the model's prior, for FID).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-Encoder = Callable[[np.ndarray], np.ndarray]
+
+@dataclass(frozen=True)
+class LatentModel:
+    encode: Callable[[np.ndarray], np.ndarray]
+    decode: Callable[[np.ndarray], np.ndarray]
+    sample: Callable[[int, int], np.ndarray]
 
 
-def load_encoder(model: str, folder: str | Path) -> Encoder:
-    """A function from images (N, H, W, C) in [0, 1] to latent codes (N, d)."""
+def load_model(model: str, folder: str | Path) -> LatentModel:
     if model == "vae":
         from .vae import VAE
 
-        return VAE.load_from(folder).encode
-    raise ValueError(f"no encoder is known for model {model!r}")
+        vae = VAE.load_from(folder)
+
+        def sample(n: int, seed: int) -> np.ndarray:
+            z = np.random.default_rng(seed).standard_normal((n, vae.config.dim_z)).astype(np.float32)
+            return vae.decode(z)  # Bernoulli means, the usual image of a sample
+
+        return LatentModel(encode=vae.encode, decode=vae.decode, sample=sample)
+    raise ValueError(f"no latent model is known by the name {model!r}")

@@ -1,0 +1,58 @@
+"""Write a selection the way seed 002 hands it on: an image folder, a folder of the selected
+images, and a spreadsheet whose rows are the selected images themselves."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..io import atomic_path
+
+COLUMNS = ("dataset_index", "position", "cluster", "true_label", "mi_vote", "file_name")
+
+
+def image_file_name(dataset_index: int) -> str:
+    return f"{int(dataset_index):06d}.png"
+
+
+def write_png(image: np.ndarray, path: Path) -> None:
+    from PIL import Image
+
+    pixels = np.clip(np.rint(np.asarray(image) * 255.0), 0, 255).astype(np.uint8)
+    Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels).save(path, format="PNG")
+
+
+def write_image_folder(images: np.ndarray, dataset_indices: np.ndarray, folder: Path) -> None:
+    from ..progress import progress
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for image, index in progress(zip(images, dataset_indices), total=len(images), desc="PNG", unit="img"):
+        write_png(image, folder / image_file_name(index))
+
+
+def write_selection_table(
+    path: Path,
+    positions: np.ndarray,
+    dataset_indices: np.ndarray,
+    z: np.ndarray,
+    clusters: np.ndarray,
+    labels: np.ndarray,
+    votes: np.ndarray,
+) -> None:
+    """selection.xlsx: one row per selected image, every cell a plain value (never a formula)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "votemi"
+    latent_names = [f"z{i + 1}" for i in range(z.shape[1])]
+    sheet.append(list(COLUMNS[:2]) + latent_names + list(COLUMNS[2:]))
+    for p in positions:
+        index = int(dataset_indices[p])
+        row = [index, int(p)] + [float(v) for v in z[p]]
+        row += [int(clusters[p]), int(labels[p]), float(votes[p]), image_file_name(index)]
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = cell.font.copy(bold=True)
+    with atomic_path(path) as tmp:
+        book.save(tmp)

@@ -1,0 +1,80 @@
+"""dbscan_votemi: DBSCAN on a model's training codes, Vote-MI selection of a budget of real
+images, the same budget chosen at random and by k-medoids, and each selection scored by the test
+accuracy of a logistic regression trained on the selected images' true labels."""
+import argparse
+
+import numpy as np
+
+from latentlab.cli import run_stage
+from latentlab.io import atomic_dir, load_npz, save_npz, write_json
+from latentlab.params import ParamsError, load_params
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--model-name", required=True)
+    parser.add_argument("--model", required=True, help="the trained model's folder (its decoder)")
+    parser.add_argument("--embeddings", required=True, help="the embed stage's folder for this model")
+    parser.add_argument("--data", required=True, help="the preprocess stage's folder")
+    parser.add_argument("--out", required=True, help="folder for images, selection.xlsx, picks.npz")
+    parser.add_argument("--metrics", required=True)
+    args = parser.parse_args()
+
+    params = load_params(args.params)
+    settings, seed = params["votemi"], params["seed"]
+    train, test = load_npz(f"{args.data}/train.npz"), load_npz(f"{args.data}/test.npz")
+    codes = load_npz(f"{args.embeddings}/train.npz")
+    z = codes["z"]
+    if settings["budget"] > len(z):
+        raise ParamsError(f"votemi.budget: {settings['budget']} is more than the {len(z)} training images")
+
+    from latentlab.selection import votemi
+    from latentlab.selection.baselines import kmedoids_selection, random_selection, selection_accuracy
+    from latentlab.selection.clustering import dbscan
+    from latentlab.selection.export import write_image_folder, write_selection_table
+
+    clusters, eps = dbscan(z, settings["eps"], settings["min_samples"])
+    if (clusters < 0).all():
+        raise ParamsError(
+            f"votemi.eps: DBSCAN with eps {eps:.4g} and min_samples {settings['min_samples']} "
+            "finds no cluster (every point is noise); raise eps, lower min_samples, or use eps: auto"
+        )
+
+    from latentlab.models.registry import load_model
+    from latentlab.seeding import make_deterministic
+
+    make_deterministic(seed)
+    decode = load_model(args.model_name, args.model).decode
+    chosen = votemi.select(
+        z, train["x"], clusters, decode, settings["budget"], settings["candidates"],
+        settings["top_fraction"], settings["mi_bins"], seed, settings["normalized_mi"],
+    )
+    randoms = [random_selection(len(z), settings["budget"], seed + r) for r in range(settings["random_repeats"])]
+    medoids = kmedoids_selection(z, settings["budget"], seed)
+
+    def accuracy(picks):
+        return selection_accuracy(train["x"], train["y"], picks, test["x"], test["y"], seed)
+
+    metrics = {
+        "n_clusters": int(clusters.max() + 1),
+        "noise_fraction": float(np.mean(clusters < 0)),
+        "eps": float(eps),
+        "n_selected": int(len(chosen.indices)),
+        "accuracy_votemi": accuracy(chosen.indices),
+        "accuracy_random": float(np.mean([accuracy(p) for p in randoms])),
+        "accuracy_kmedoids": accuracy(medoids),
+        "classes_covered_votemi": int(len(np.unique(train["y"][chosen.indices]))),
+    }
+    with atomic_dir(args.out) as out:
+        write_image_folder(train["x"], train["index"], out / "image_folder")
+        write_image_folder(train["x"][chosen.indices], train["index"][chosen.indices], out / "selected_image_folder")
+        write_selection_table(out / "selection.xlsx", chosen.indices, train["index"], z, clusters, train["y"], chosen.votes)
+        save_npz(out / "picks.npz", votemi=chosen.indices, random=randoms[0], kmedoids=medoids,
+                 clusters=clusters, votes=chosen.votes)
+    write_json(args.metrics, metrics)
+    print(", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,0 +1,39 @@
+"""evaluate_accuracy: how much class information a model's latent codes carry.
+
+probe_accuracy: logistic regression fitted on the `n_labeled` labelled training codes only;
+knn_accuracy: k nearest neighbours over all training codes and labels;
+cluster_accuracy: k-means (k = number of classes) on the test codes, Hungarian-matched to labels.
+All three are scored on the test codes.
+"""
+import argparse
+
+from latentlab.cli import run_stage
+from latentlab.io import load_npz, write_json
+from latentlab.metrics.accuracy import kmeans_cluster_accuracy, knn_accuracy, linear_probe_accuracy
+from latentlab.params import load_params
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--embeddings", required=True, help="the embed stage's folder for this model")
+    parser.add_argument("--labeled", required=True, help="preprocess's labeled.npz")
+    parser.add_argument("--metrics", required=True)
+    args = parser.parse_args()
+
+    params = load_params(args.params)
+    seed = params["seed"]
+    train, test = load_npz(f"{args.embeddings}/train.npz"), load_npz(f"{args.embeddings}/test.npz")
+    labeled = load_npz(args.labeled)["position"]
+    metrics = {
+        "probe_accuracy": linear_probe_accuracy(train["z"][labeled], train["y"][labeled], test["z"], test["y"], seed),
+        "knn_accuracy": knn_accuracy(train["z"], train["y"], test["z"], test["y"], params["probe"]["knn_k"]),
+        "cluster_accuracy": kmeans_cluster_accuracy(test["z"], test["y"], seed),
+        "n_labeled": int(len(labeled)),
+    }
+    write_json(args.metrics, metrics)
+    print(", ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,0 +1,71 @@
+"""evaluate_fid: Frechet distance between a model's samples and the test images, in the feature
+space of the project's classifier, beside the real-data floor (train images vs test images)."""
+import argparse
+from pathlib import Path
+
+from latentlab.cli import run_stage
+from latentlab.io import load_npz, write_json
+from latentlab.params import ParamsError, load_params
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--model-name", required=True)
+    parser.add_argument("--model", required=True, help="the trained model's folder")
+    parser.add_argument("--classifier", required=True, help="the train_classifier stage's folder")
+    parser.add_argument("--data", required=True, help="the preprocess stage's folder")
+    parser.add_argument("--metrics", required=True, help="JSON file for fid, fid_floor, ...")
+    args = parser.parse_args()
+
+    params = load_params(args.params)
+    settings, seed = params["fid"], params["seed"]
+    test, train = load_npz(f"{args.data}/test.npz"), load_npz(f"{args.data}/train.npz")
+    n = settings["n_samples"]
+    if n > len(test["x"]) or n > len(train["x"]):
+        raise ParamsError(f"fid.n_samples: {n} is more than the test split holds ({len(test['x'])} images)")
+    weights = settings["inception_weights"]
+    if weights is not None and not Path(weights).is_file():
+        raise ParamsError(f"fid.inception_weights: no file at {weights} (it is never downloaded)")
+
+    from latentlab.seeding import make_deterministic
+
+    make_deterministic(seed)
+    import keras
+    import numpy as np
+
+    from latentlab.metrics.fid import TooFewSamples, frechet_distance
+    from latentlab.models.classifier import FEATURES, feature_extractor
+    from latentlab.models.registry import load_model
+
+    rng = np.random.default_rng(seed)
+    real_test = test["x"][np.sort(rng.choice(len(test["x"]), n, replace=False))]
+    real_train = train["x"][np.sort(rng.choice(len(train["x"]), n, replace=False))]
+    samples = load_model(args.model_name, args.model).sample(n, seed)
+
+    extractor = feature_extractor(keras.saving.load_model(Path(args.classifier) / "classifier.keras"))
+    features = {name: extractor.predict(images, batch_size=500, verbose=0) for name, images in
+                (("test", real_test), ("train", real_train), ("samples", samples))}
+    try:
+        fid = frechet_distance(features["samples"], features["test"])
+    except TooFewSamples as error:
+        raise ParamsError(f"fid.n_samples: {error}") from None
+    metrics = {
+        "fid": fid,
+        "fid_floor": frechet_distance(features["train"], features["test"]),
+        "n_samples": n,
+        "feature_space": f"classifier/{FEATURES} ({features['test'].shape[1]}-d)",
+    }
+    if weights is not None:
+        from latentlab.models.inception import inception_features
+
+        inception = {name: inception_features(weights, images) for name, images in
+                     (("test", real_test), ("train", real_train), ("samples", samples))}
+        metrics["fid_inception"] = frechet_distance(inception["samples"], inception["test"])
+        metrics["fid_inception_floor"] = frechet_distance(inception["train"], inception["test"])
+    write_json(args.metrics, metrics)
+    print(f"{args.model_name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))
+
+
+if __name__ == "__main__":
+    run_stage(main)

@@ -1,0 +1,18 @@
+import json
+
+from latentlab.report import collect_metrics, summary_markdown
+
+
+def test_summary_has_one_table_per_group_and_a_row_per_model(tmp_path):
+    (tmp_path / "fid").mkdir()
+    (tmp_path / "fid" / "vae.json").write_text(json.dumps({"fid": 12.34567, "feature_space": "classifier"}))
+    (tmp_path / "fid" / "exon.json").write_text(json.dumps({"fid": 3.0}))
+    (tmp_path / "classifier.json").write_text(json.dumps({"test_accuracy": 0.98}))
+    table = collect_metrics(tmp_path)
+    assert table == {
+        "classifier": {"classifier": {"test_accuracy": 0.98}},
+        "fid": {"exon": {"fid": 3.0}, "vae": {"fid": 12.34567, "feature_space": "classifier"}},
+    }
+    text = summary_markdown(table)
+    assert "## fid" in text and "| model | feature_space | fid |" in text
+    assert "| vae | classifier | 12.35 |" in text and "| exon |  | 3 |" in text
