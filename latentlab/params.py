@@ -63,6 +63,11 @@ def eps_rule() -> Rule:
     return Rule('"auto" or a number > 0', lambda v: v == "auto" or (_is_number(v) and v > 0))
 
 
+def positive_numbers() -> Rule:
+    return Rule("a non-empty list of numbers > 0",
+                lambda v: isinstance(v, list) and len(v) > 0 and all(_is_number(x) and x > 0 for x in v))
+
+
 def optional_path() -> Rule:
     return Rule("null or a path", lambda v: v is None or (isinstance(v, str) and v != ""))
 
@@ -91,6 +96,32 @@ SCHEMA: dict[str, Any] = {
         "prr_grid": integer(1, 50),
         "manifold_grid": integer(2, 50),
         "z_range": number(0.0, open_min=True),
+    },
+    "exon": {
+        "latent_dim": integer(2),
+        "sigma": number(0.0, open_min=True),
+        "dist": number(0.0, open_min=True),
+        "sigma1": number(0.0, open_min=True),
+        "sigma2": number(0.0, open_min=True),
+        "beta": number(0.0),
+        "lambda1": number(0.0),
+        "rampup_epochs": integer(0),
+        "learning_rate": number(0.0, open_min=True),
+        "weight_decay": number(0.0),
+        "batch_size": integer(1),
+        "labeled_batch_size": integer(1),
+        "epochs": integer(1),
+        "ema_decay": Rule("a number >= 0 and < 1", lambda v: _is_number(v) and 0 <= v < 1),
+        "mixup_alpha_labeled": number(0.0, open_min=True),
+        "mixup_alpha_unlabeled": number(0.0, open_min=True),
+    },
+    "pre_design": {
+        "radii": positive_numbers(),
+        "n_labeled": integer(2),
+        "beta": number(0.0),
+        "epochs": integer(1),
+        "points": integer(2),
+        "x_range": number(0.0, open_min=True),
     },
     "classifier": {
         "width": integer(1),

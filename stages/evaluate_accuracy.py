@@ -3,7 +3,8 @@
 probe_accuracy: logistic regression fitted on the `n_labeled` labelled training codes only;
 knn_accuracy: k nearest neighbours over all training codes and labels;
 cluster_accuracy: k-means (k = number of classes) on the test codes, Hungarian-matched to labels.
-All three are scored on the test codes.
+All three are scored on the test codes. Models with their own class output (EXoN's classifier)
+add classifier_accuracy on the test images.
 """
 import argparse
 
@@ -13,9 +14,16 @@ from latentlab.metrics.accuracy import kmeans_cluster_accuracy, knn_accuracy, li
 from latentlab.params import load_params
 
 
+# Loading TensorFlow only for the models that have a class output keeps the others' stage fast.
+CLASSIFYING_MODELS = ("exon",)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--model-name", required=True)
+    parser.add_argument("--model", required=True, help="the trained model's folder")
+    parser.add_argument("--data", required=True, help="the preprocess stage's folder")
     parser.add_argument("--embeddings", required=True, help="the embed stage's folder for this model")
     parser.add_argument("--labeled", required=True, help="preprocess's labeled.npz")
     parser.add_argument("--metrics", required=True)
@@ -31,6 +39,14 @@ def main() -> None:
         "cluster_accuracy": kmeans_cluster_accuracy(test["z"], test["y"], seed),
         "n_labeled": int(len(labeled)),
     }
+    if args.model_name in CLASSIFYING_MODELS:
+        from latentlab.models.registry import load_model
+        from latentlab.seeding import make_deterministic
+
+        make_deterministic(seed)
+        classify = load_model(args.model_name, args.model).classify
+        images = load_npz(f"{args.data}/test.npz")
+        metrics["classifier_accuracy"] = float((classify(images["x"]) == images["y"]).mean())
     write_json(args.metrics, metrics)
     print(", ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
 

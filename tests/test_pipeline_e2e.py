@@ -16,13 +16,17 @@ pytestmark = pytest.mark.e2e
 TINY = {
     "vae": {"epochs": 2, "n_hidden": 32, "elbo_samples": 1, "prr_grid": 3, "manifold_grid": 4},
     "classifier": {"epochs": 1, "width": 4, "feature_dim": 16},
+    "exon": {"epochs": 1, "batch_size": 256},
+    "pre_design": {"radii": [4, 16], "epochs": 1},
     "fid": {"n_samples": 200},
     "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto"},
 }
+MODELS = ("vae", "exon")
+PER_MODEL = ("embed", "evaluate_accuracy", "evaluate_fid", "dbscan_votemi")
 STAGES = {
-    "download", "preprocess", "train_vae", "train_classifier", "embed@vae", "evaluate_accuracy@vae",
-    "evaluate_fid@vae", "dbscan_votemi@vae", "plots",
-}
+    "download", "preprocess", "train_vae", "train_exon", "train_classifier", "plots",
+    "pre_design@4", "pre_design@16", "pre_design_figure",
+} | {f"{stage}@{model}" for stage in PER_MODEL for model in MODELS}
 
 
 def _run(args, cwd, check=True):
@@ -92,6 +96,14 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         "reports/figures/selection/vae_picks.png",
         "reports/figures/selection/vae_dbscan_clusters.png",
         "reports/summary.md",
+        "models/exon/classifier.keras",
+        "reports/figures/exon/latent.png",
+        "reports/figures/exon/vnat.png",
+        "reports/figures/exon/blur.png",
+        "reports/figures/pre_design/pre_design.png",
+        "reports/figures/exon/interpolation_same_class.png",
+        "data/embeddings/exon/test.npz",
+        "data/selection/exon/selection.xlsx",
     ]:
         assert (copy / path).is_file(), path
     header = (copy / "data/embeddings/vae/test.csv").read_text().splitlines()[0]
@@ -109,6 +121,10 @@ def test_downstream_metrics_have_their_keys(repo):
     votemi = read("votemi/vae.json")
     assert votemi["n_selected"] == 20
     assert {"n_clusters", "noise_fraction", "accuracy_votemi", "accuracy_random", "accuracy_kmedoids"} <= set(votemi)
+    exon = read("train/exon.json")
+    assert set(exon) == {"test_accuracy", "kl", "neg_ssim", "train_seconds"}
+    assert "classifier_accuracy" in read("accuracy/exon.json")
+    assert "classifier_accuracy" not in read("accuracy/vae.json")
     summary = (copy / "reports/summary.md").read_text()
     assert "## votemi" in summary and "| vae |" in summary
 
@@ -144,6 +160,19 @@ def test_same_params_give_identical_metrics(repo):
     assert first == second
 
 
+def test_changing_exon_beta_never_reruns_train_vae(repo):
+    copy, _ = repo
+    _dvc("repro", cwd=copy)
+    original = (copy / "params.yaml").read_text()
+    params = yaml.safe_load(original)
+    params["exon"]["beta"] = 0.5
+    (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    try:
+        assert set(json.loads(_dvc("status", "--json", cwd=copy).stdout)) == {"train_exon"}
+    finally:
+        (copy / "params.yaml").write_text(original)
+
+
 def test_changing_beta_reruns_only_train_vae_and_downstream(repo):
     copy, _ = repo
     _dvc("repro", cwd=copy)  # up to date first, whatever the tests before did
@@ -153,9 +182,7 @@ def test_changing_beta_reruns_only_train_vae_and_downstream(repo):
     status = json.loads(_dvc("status", "--json", cwd=copy).stdout)
     assert set(status) == {"train_vae"}  # the only stage whose own inputs changed
     output = _dvc("repro", cwd=copy).stdout
-    assert _stages_run(output) == {
-        "train_vae", "embed@vae", "evaluate_accuracy@vae", "evaluate_fid@vae", "dbscan_votemi@vae", "plots"
-    }
+    assert _stages_run(output) == {"train_vae", "plots"} | {f"{stage}@vae" for stage in PER_MODEL}
     assert "'download' didn't change" in output and "'preprocess' didn't change" in output
 
 

@@ -3,7 +3,7 @@ import pytest
 
 from latentlab.selection import votemi
 from latentlab.selection.baselines import kmedoids_selection, random_selection, selection_accuracy
-from latentlab.selection.clustering import allocate_budget, dbscan, k_distance_knee
+from latentlab.selection.clustering import allocate_budget, dbscan, k_distance_knee, standardize
 from latentlab.selection.mutual_information import pairwise_mutual_information
 
 CENTRES = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])
@@ -33,8 +33,8 @@ def test_dbscan_finds_the_blobs_and_auto_eps_is_between_scales():
     z, labels = _blobs()
     clusters, _ = dbscan(z, 0.5, 10)
     assert clusters.max() + 1 == 3 and np.mean(clusters < 0) < 0.05
-    eps = k_distance_knee(z, 10)
-    assert 0.05 < eps < 4.0
+    eps = k_distance_knee(standardize(z), 10)
+    assert 0.02 < eps < 2.0  # between the blobs' own spread and their distance apart
     clusters, used = dbscan(z, "auto", 10)
     assert used == eps and clusters.max() + 1 == 3
 
@@ -79,3 +79,16 @@ def test_baselines():
     assert np.linalg.norm(z[medoids] - CENTRES[labels[medoids]], axis=1).max() < 0.3
     images = np.eye(3)[labels][:, :, None, None] + 0.01  # class-coded pixels: perfectly learnable
     assert selection_accuracy(images, labels, medoids, images, labels) == 1.0
+
+
+def test_dbscan_eps_is_in_standard_deviations_so_scale_does_not_matter():
+    z, _ = _blobs()
+    small, _ = dbscan(z, 0.3, 10)
+    large, _ = dbscan(z * 40.0, 0.3, 10)
+    np.testing.assert_array_equal(small, large)
+
+
+def test_one_class_selection_scores_as_a_constant_classifier():
+    images = np.random.default_rng(0).random((10, 2, 2, 1))
+    labels = np.array([3] * 5 + [1] * 5)
+    assert selection_accuracy(images, labels, np.arange(5), images, labels) == 0.5

@@ -2,7 +2,8 @@
 
 Each model family answers three questions through plain functions of NumPy arrays:
 encode (images in [0, 1] -> latent codes), decode (latent codes -> images in [0, 1]) and
-sample (n, seed -> n images drawn from the model's prior, for FID).
+sample (n, seed -> n images drawn from the model's prior, for FID), and for models with a class
+output, classify (images -> class ids).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class LatentModel:
     encode: Callable[[np.ndarray], np.ndarray]
     decode: Callable[[np.ndarray], np.ndarray]
     sample: Callable[[int, int], np.ndarray]
+    classify: Callable[[np.ndarray], np.ndarray] | None = None  # models with their own class output
 
 
 def load_model(model: str, folder: str | Path) -> LatentModel:
@@ -31,4 +33,22 @@ def load_model(model: str, folder: str | Path) -> LatentModel:
             return vae.decode(z)  # Bernoulli means, the usual image of a sample
 
         return LatentModel(encode=vae.encode, decode=vae.decode, sample=sample)
+    if model == "exon":
+        from ..data.splits import to_symmetric_range
+        from .exon import EXoN
+
+        exon = EXoN.load_from(folder)
+
+        def decode(z: np.ndarray) -> np.ndarray:
+            return (exon.decode(z) + 1.0) / 2.0  # tanh decoder: [-1, 1] back to [0, 1]
+
+        def sample(n: int, seed: int) -> np.ndarray:
+            return decode(exon.sample_prior(n, seed)[0])  # 1/K from each prior component
+
+        return LatentModel(
+            encode=lambda x: exon.encode(to_symmetric_range(x)),
+            decode=decode,
+            sample=sample,
+            classify=lambda x: exon.predict_classes(to_symmetric_range(x)),
+        )
     raise ValueError(f"no latent model is known by the name {model!r}")

@@ -6,8 +6,7 @@ to show why an encoder is needed). Denoising corrupts the input only; the target
 """
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -15,6 +14,7 @@ import numpy as np
 from keras import layers, ops
 
 from ..metrics.elbo import bernoulli_nll, elbo_summary, gaussian_kl
+from .persistence import load_parts, save_parts
 
 STD_FLOOR = 1e-6  # std = softplus(raw) + 1e-6, as in seed 004
 
@@ -182,18 +182,9 @@ class VAE(keras.Model):
     # ----- persistence -----
 
     def save_to(self, folder: str | Path) -> None:
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        self.encoder.save(folder / "encoder.keras")
-        self.decoder.save(folder / "decoder.keras")
-        (folder / "config.json").write_text(json.dumps(asdict(self.config), indent=2) + "\n")
+        save_parts(folder, self.config, encoder=self.encoder, decoder=self.decoder)
 
     @classmethod
     def load_from(cls, folder: str | Path) -> "VAE":
-        folder = Path(folder)
-        raw = json.loads((folder / "config.json").read_text())
-        raw["image_shape"] = tuple(raw["image_shape"])
-        config = VAEConfig(**raw)
-        encoder = keras.saving.load_model(folder / "encoder.keras")
-        decoder = keras.saving.load_model(folder / "decoder.keras")
-        return cls(config, encoder=encoder, decoder=decoder)
+        config, parts = load_parts(folder, VAEConfig, "encoder", "decoder")
+        return cls(config, **parts)

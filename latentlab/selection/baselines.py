@@ -35,5 +35,8 @@ def selection_accuracy(train_images, train_labels, picks, test_images, test_labe
     from sklearn.linear_model import LogisticRegression
 
     x = train_images[picks].reshape(len(picks), -1)
+    classes = np.unique(train_labels[picks])
+    if len(classes) == 1:  # a one-class selection can only ever predict that class
+        return float(np.mean(test_labels == classes[0]))
     classifier = LogisticRegression(max_iter=2000, random_state=seed).fit(x, train_labels[picks])
     return float(classifier.score(test_images.reshape(len(test_images), -1), test_labels))

@@ -19,12 +19,21 @@ def k_distance_knee(z: np.ndarray, k: int) -> float:
     return float(curve[np.argmax(x - y)])
 
 
+def standardize(z: np.ndarray) -> np.ndarray:
+    """Each latent dimension to mean 0 and standard deviation 1 (constant dimensions left at 0)."""
+    std = z.std(axis=0)
+    return (z - z.mean(axis=0)) / np.where(std > 0, std, 1.0)
+
+
 def dbscan(z: np.ndarray, eps: float | str, min_samples: int) -> tuple[np.ndarray, float]:
-    """Cluster labels (-1 = noise) and the eps used."""
+    """Cluster labels (-1 = noise) and the eps used. The codes are standardised first, so eps is
+    in units of the latent's standard deviation and one value serves models whose latents have
+    different scales (the VAE's is about 1, EXoN's prior spans tens)."""
     from sklearn.cluster import DBSCAN
 
-    radius = k_distance_knee(z, min_samples) if eps == "auto" else float(eps)
-    return DBSCAN(eps=radius, min_samples=min_samples).fit_predict(z), radius
+    scaled = standardize(z)
+    radius = k_distance_knee(scaled, min_samples) if eps == "auto" else float(eps)
+    return DBSCAN(eps=radius, min_samples=min_samples).fit_predict(scaled), radius
 
 
 def allocate_budget(sizes: np.ndarray, budget: int) -> np.ndarray:

@@ -1,0 +1,61 @@
+"""EXoN's figures: the latent space over its class-mixture prior, and the V-nat heatmap."""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
+
+from .selection import to_plane
+
+
+def latent_with_prior(z: np.ndarray, labels: np.ndarray, means: np.ndarray, variances: np.ndarray) -> Figure:
+    """Test codes coloured by label, each prior component's mean and 2-sigma circle (first two dims)."""
+    points, (xlabel, ylabel) = to_plane(z) if z.shape[1] != 2 else (z, ("z1", "z2"))
+    figure = Figure(figsize=(6.5, 6.0))
+    axes = figure.add_subplot()
+    scatter = axes.scatter(points[:, 0], points[:, 1], c=labels, cmap="tab10", s=5, vmin=-0.5, vmax=9.5)
+    figure.colorbar(scatter, ax=axes, ticks=range(10), label="label")
+    if z.shape[1] == 2:
+        for k, (mean, variance) in enumerate(zip(means, variances)):
+            radius = 2.0 * np.sqrt(variance[:2])
+            axes.add_patch(Ellipse(mean[:2], 2 * radius[0], 2 * radius[1], fill=False, lw=1.0, ls="--", color="black"))
+            axes.annotate(str(k), mean[:2], ha="center", va="center", fontsize=10, weight="bold")
+    axes.set_aspect("equal")
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title("EXoN test codes and prior components (2 sigma)", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def vnat_heatmap(values: np.ndarray) -> Figure:
+    """V-nat per class (rows) and latent dimension (columns); V > 1 marks the activated subspace."""
+    figure = Figure(figsize=(max(4.0, 0.25 * values.shape[1] + 2.5), 4.5))
+    axes = figure.add_subplot()
+    image = axes.imshow(values, aspect="auto", cmap="viridis")
+    figure.colorbar(image, ax=axes, label="V-nat")
+    active = (values > 1.0).sum(axis=1)
+    axes.set_yticks(range(len(values)), [f"{k} ({n} active)" for k, n in enumerate(active)])
+    axes.set_xlabel("latent dimension")
+    axes.set_ylabel("class (activated dimensions)")
+    axes.set_title("V-nat: log mean prior / posterior variance", fontsize=10)
+    figure.tight_layout()
+    return figure
+
+
+def pre_design_rows(radii: list[float], xs: np.ndarray, images: np.ndarray) -> Figure:
+    """Appendix A.2.2: for each radius (rows), images decoded along the x-axis (columns)."""
+    rows, columns = images.shape[:2]
+    figure = Figure(figsize=(1.0 * columns + 1.2, 1.0 * rows + 0.8))
+    for r in range(rows):
+        for c in range(columns):
+            axes = figure.add_subplot(rows, columns, r * columns + c + 1)
+            axes.imshow(images[r, c, ..., 0], cmap="gray", vmin=0, vmax=1)
+            axes.set_xticks([])
+            axes.set_yticks([])
+            if c == 0:
+                axes.set_ylabel(f"r = {radii[r]:g}", fontsize=9)
+            if r == rows - 1:
+                axes.set_xlabel(f"{xs[c]:g}", fontsize=8)
+    figure.suptitle("decoded along the x-axis; prior components at (-r, 0) (digit 0) and (+r, 0) (digit 1)", fontsize=9)
+    return figure
