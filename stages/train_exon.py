@@ -132,7 +132,7 @@ def _blur(model, z, labels, active, prior_std, seed, draws: int = 4):
         row = [base] + [base + n * active[k] for n in noise] + [base + n * ~active[k] for n in noise]
         rows.append(np.stack(row).astype(np.float32))
     images = (model.decode(np.concatenate(rows)) + 1.0) / 2.0
-    return images, "blur: code | 4 x noise on activated dims | 4 x noise on the other dims (rows: classes)"
+    return images, "code | noise on activated dims (x4) | on the others (x4)"
 
 
 def _interpolation_pairs(labels: np.ndarray, seed: int) -> tuple[tuple[int, int], tuple[int, int]]:

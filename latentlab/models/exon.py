@@ -139,7 +139,11 @@ def build_encoder(config: EXoNConfig) -> keras.Model:
             h = layers.LeakyReLU(0.2)(h)
         h = layers.Flatten()(h)
         h = layers.Dense(1024, activation="relu")(h)
-    mean = layers.Reshape((k, d), name="mean")(layers.Dense(k * d)(h))
+    # Each class head starts at its prior component, so class k's codes begin where the KL term
+    # pulls them; a short CPU schedule is too brief for them to find their components unaided.
+    prior_means, _ = prior_parameters(config)
+    start = keras.initializers.Constant(prior_means.astype(np.float32).ravel())
+    mean = layers.Reshape((k, d), name="mean")(layers.Dense(k * d, bias_initializer=start)(h))
     log_variance = layers.Reshape((k, d), name="log_variance")(layers.Dense(k * d)(h))
     return keras.Model(image, [mean, log_variance], name="exon_encoder")
 
