@@ -115,6 +115,10 @@ SCHEMA: dict[str, Any] = {
         "mixup_alpha_labeled": number(0.0, open_min=True),
         "mixup_alpha_unlabeled": number(0.0, open_min=True),
     },
+    "path_latent_recon": {
+        "betas": positive_numbers(),
+        "epochs": integer(1),
+    },
     "pre_design": {
         "radii": positive_numbers(),
         "n_labeled": integer(2),

@@ -2,7 +2,6 @@
 (-radius, 0) and (+radius, 0); decode points along the x-axis to see how the distance between
 the components controls the 0 -> 1 transition. One run per radius (a foreach in dvc.yaml)."""
 import argparse
-import sys
 
 import numpy as np
 
@@ -34,27 +33,11 @@ def main() -> None:
 
     labeled = balanced_labeled_subset(y, design["n_labeled"], seed)
     make_deterministic(seed)
-    import keras
+    from latentlab.models.exon_training import config_from_params, fit_exon
 
-    from latentlab.models import exon as exon_lib
-    from latentlab.models.training import semi_supervised_batches
-
-    config = exon_lib.EXoNConfig(
-        image_shape=tuple(x01.shape[1:]), n_classes=len(DIGITS), latent_dim=2, prior_layout="x_axis",
-        radius=args.radius, sigma=exon_params["sigma"], beta=design["beta"], lambda1=exon_params["lambda1"],
-        rampup_epochs=exon_params["rampup_epochs"], mixup_alpha_labeled=exon_params["mixup_alpha_labeled"],
-        mixup_alpha_unlabeled=exon_params["mixup_alpha_unlabeled"], ema_decay=exon_params["ema_decay"], seed=seed,
-    )
-    model = exon_lib.EXoN(config)
-    model.compile(vae_optimizer=keras.optimizers.Adam(exon_params["learning_rate"]),
-                  classifier_optimizer=keras.optimizers.AdamW(exon_params["learning_rate"],
-                                                              weight_decay=exon_params["weight_decay"]))
-    model.build_all()
-    x = to_symmetric_range(x01)
-    batch = min(exon_params["batch_size"], len(x))
-    model.fit(semi_supervised_batches(x, x[labeled], y[labeled], batch, min(len(labeled), exon_params["labeled_batch_size"]), seed),
-              epochs=design["epochs"], shuffle=False, callbacks=[exon_lib.RampUp()],
-              verbose=1 if sys.stdout.isatty() else 2)
+    config = config_from_params(exon_params, x01.shape[1:], len(DIGITS), seed, latent_dim=2, prior_layout="x_axis",
+                                radius=args.radius, beta=design["beta"])
+    model = fit_exon(config, exon_params, to_symmetric_range(x01), labeled, y, design["epochs"], seed)
     xs = np.linspace(-design["x_range"], design["x_range"], design["points"]).astype(np.float32)
     path = np.stack([xs, np.zeros_like(xs)], axis=1)
     save_npz(args.out, radius=np.float64(args.radius), x=xs, images=(model.decode(path) + 1.0) / 2.0)

@@ -2,7 +2,6 @@
 chosen by the images), its metrics and figures."""
 import argparse
 import contextlib
-import sys
 import time
 
 import numpy as np
@@ -10,9 +9,6 @@ import numpy as np
 from latentlab.cli import run_stage
 from latentlab.io import atomic_dir, atomic_path, load_npz, save_figure, write_json
 from latentlab.params import ParamsError, load_params
-
-CONFIG_KEYS = ("latent_dim", "sigma", "dist", "sigma1", "sigma2", "beta", "lambda1", "rampup_epochs",
-               "mixup_alpha_labeled", "mixup_alpha_unlabeled", "ema_decay")
 
 
 def main() -> None:
@@ -45,27 +41,18 @@ def main() -> None:
 
     from latentlab.data.splits import to_symmetric_range
     from latentlab.models import exon as exon_lib
-    from latentlab.models.training import semi_supervised_batches
+    from latentlab.models.exon_training import config_from_params, fit_exon
 
-    config = exon_lib.EXoNConfig(image_shape=tuple(train["x"].shape[1:]), n_classes=n_classes,
-                                 architecture=architecture, seed=seed, **{k: settings[k] for k in CONFIG_KEYS})
+    config = config_from_params(settings, train["x"].shape[1:], n_classes, seed)
     x_train, x_test = to_symmetric_range(train["x"]), to_symmetric_range(test["x"])
-    model = exon_lib.EXoN(config)
-    model.compile(
-        vae_optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-        classifier_optimizer=keras.optimizers.AdamW(settings["learning_rate"], weight_decay=settings["weight_decay"]),
-    )
-    model.build_all()
-    batches = semi_supervised_batches(x_train, x_train[labeled], train["y"][labeled],
-                                      settings["batch_size"], settings["labeled_batch_size"], seed)
 
     with contextlib.ExitStack() as stack:
         model_dir = stack.enter_context(atomic_dir(args.model))
         figures = stack.enter_context(atomic_dir(args.figures))
         curves = stack.enter_context(atomic_path(args.curves))
         started = time.perf_counter()
-        model.fit(batches, epochs=settings["epochs"], shuffle=False, verbose=1 if sys.stdout.isatty() else 2,
-                  callbacks=[exon_lib.RampUp(), keras.callbacks.CSVLogger(str(curves), separator="\t")])
+        model = fit_exon(config, settings, x_train, labeled, train["y"], settings["epochs"], seed,
+                         callbacks=[keras.callbacks.CSVLogger(str(curves), separator="\t")])
         train_seconds = time.perf_counter() - started
         model.save_to(model_dir)
 

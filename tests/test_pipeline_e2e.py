@@ -18,6 +18,7 @@ TINY = {
     "classifier": {"epochs": 1, "width": 4, "feature_dim": 16},
     "exon": {"epochs": 1, "batch_size": 256},
     "pre_design": {"radii": [4, 16], "epochs": 1},
+    "path_latent_recon": {"betas": [0.1, 50], "epochs": 1},
     "fid": {"n_samples": 200},
     "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto"},
 }
@@ -25,7 +26,7 @@ MODELS = ("vae", "exon")
 PER_MODEL = ("embed", "evaluate_accuracy", "evaluate_fid", "dbscan_votemi")
 STAGES = {
     "download", "preprocess", "train_vae", "train_exon", "train_classifier", "plots",
-    "pre_design@4", "pre_design@16", "pre_design_figure",
+    "pre_design@4", "pre_design@16", "pre_design_figure", "exon_beta@0.1", "exon_beta@50", "path_latent_recon",
 } | {f"{stage}@{model}" for stage in PER_MODEL for model in MODELS}
 
 
@@ -101,6 +102,7 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         "reports/figures/exon/vnat.png",
         "reports/figures/exon/blur.png",
         "reports/figures/pre_design/pre_design.png",
+        "reports/figures/path_latent_recon/path_latent_recon.png",
         "reports/figures/exon/interpolation_same_class.png",
         "data/embeddings/exon/test.npz",
         "data/selection/exon/selection.xlsx",

@@ -231,15 +231,17 @@ class EXoN(keras.Model):
         self.vae_optimizer = vae_optimizer
         self.classifier_optimizer = classifier_optimizer
 
-    def build_all(self):
-        """Create every variable (and the teacher as an exact copy of the classifier)."""
+    def build_all(self, copy_teacher: bool = True):
+        """Create every variable; the teacher starts as an exact copy of the classifier unless it
+        was trained already (copy_teacher=False)."""
         dummy = ops.zeros((1,) + self.config.image_shape)
         self.classifier(dummy)
         self.teacher(dummy)
         self.encoder(dummy)
         self.decoder(ops.zeros((1, self.config.latent_dim)))
-        for target, source in zip(self.teacher.variables, self.classifier.variables):
-            target.assign(source)
+        if copy_teacher:
+            for target, source in zip(self.teacher.variables, self.classifier.variables):
+                target.assign(source)
         self.vae_optimizer.build(self.vae_variables)
         self.classifier_optimizer.build(self.classifier.trainable_variables)
 

@@ -59,3 +59,24 @@ def pre_design_rows(radii: list[float], xs: np.ndarray, images: np.ndarray) -> F
                 axes.set_xlabel(f"{xs[c]:g}", fontsize=8)
     figure.suptitle("decoded along the x-axis; prior components at (-r, 0) (digit 0) and (+r, 0) (digit 1)", fontsize=9)
     return figure
+
+
+def path_latent_recon(runs: list[dict]) -> Figure:
+    """One row per beta: the test codes by label, then originals over reconstructions."""
+    from .images import tile
+
+    figure = Figure(figsize=(10.0, 3.4 * len(runs)))
+    for row, run in enumerate(runs):
+        points, (xlabel, ylabel) = to_plane(run["z"])
+        axes = figure.add_subplot(len(runs), 2, 2 * row + 1)
+        axes.scatter(points[:, 0], points[:, 1], c=run["y"], cmap="tab10", s=3, vmin=-0.5, vmax=9.5)
+        axes.set_title(f"beta = {float(run['beta']):g}: test codes", fontsize=9)
+        axes.set_xlabel(xlabel, fontsize=8)
+        axes.set_ylabel(ylabel, fontsize=8)
+        axes = figure.add_subplot(len(runs), 2, 2 * row + 2)
+        pair = tile(np.concatenate([run["originals"], run["reconstructions"]]), 2, len(run["originals"]))
+        axes.imshow(pair[..., 0] if pair.shape[-1] == 1 else pair, cmap="gray", vmin=0, vmax=1)
+        axes.set_axis_off()
+        axes.set_title("test images (top) and reconstructions (bottom)", fontsize=9)
+    figure.tight_layout()
+    return figure
