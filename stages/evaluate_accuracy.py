@@ -11,11 +11,8 @@ import argparse
 from latentlab.cli import run_stage
 from latentlab.io import load_npz, write_json
 from latentlab.metrics.accuracy import kmeans_cluster_accuracy, knn_accuracy, linear_probe_accuracy
+from latentlab.models.registry import MODELS_WITH_CLASSES
 from latentlab.params import load_params
-
-
-# Loading TensorFlow only for the models that have a class output keeps the others' stage fast.
-CLASSIFYING_MODELS = ("exon",)
 
 
 def main() -> None:
@@ -39,7 +36,7 @@ def main() -> None:
         "cluster_accuracy": kmeans_cluster_accuracy(test["z"], test["y"], seed),
         "n_labeled": int(len(labeled)),
     }
-    if args.model_name in CLASSIFYING_MODELS:
+    if args.model_name in MODELS_WITH_CLASSES:  # TensorFlow is loaded only for these
         from latentlab.models.registry import load_model
         from latentlab.seeding import make_deterministic
 

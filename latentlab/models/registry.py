@@ -14,6 +14,10 @@ from typing import Callable
 import numpy as np
 
 
+# Families whose LatentModel has `classify`; known without importing them (so without TensorFlow).
+MODELS_WITH_CLASSES = frozenset({"exon"})
+
+
 @dataclass(frozen=True)
 class LatentModel:
     encode: Callable[[np.ndarray], np.ndarray]
