@@ -147,7 +147,6 @@ SCHEMA: dict[str, Any] = {
         "min_samples": integer(2),
         "budget": integer(1),
         "candidates": integer(2),
-        "top_fraction": number(0.0, 1.0, open_min=True),
         "mi_bins": integer(2, 64),
         "normalized_mi": Rule("true or false", lambda v: isinstance(v, bool)),
         "random_repeats": integer(1),

@@ -47,8 +47,8 @@ def main() -> None:
     make_deterministic(seed)
     decode = load_model(args.model_name, args.model).decode
     chosen = votemi.select(
-        z, train["x"], clusters, decode, settings["budget"], settings["candidates"],
-        settings["top_fraction"], settings["mi_bins"], seed, settings["normalized_mi"],
+        z, clusters, decode, settings["budget"], settings["candidates"], settings["mi_bins"], seed,
+        settings["normalized_mi"],
     )
     randoms = [random_selection(len(z), settings["budget"], seed + r) for r in range(settings["random_repeats"])]
     medoids = kmedoids_selection(z, settings["budget"], seed)
@@ -69,7 +69,8 @@ def main() -> None:
     with atomic_dir(args.out) as out:
         write_image_folder(train["x"], train["index"], out / "image_folder")
         write_image_folder(train["x"][chosen.indices], train["index"][chosen.indices], out / "selected_image_folder")
-        write_selection_table(out / "selection.xlsx", chosen.indices, train["index"], z, clusters, train["y"], chosen.votes)
+        write_selection_table(out / "selection.xlsx", chosen.indices, train["index"], z, chosen.clusters, train["y"],
+                              chosen.votes)
         save_npz(out / "picks.npz", votemi=chosen.indices, random=randoms[0], kmedoids=medoids,
                  clusters=clusters, votes=chosen.votes)
     write_json(args.metrics, metrics)

@@ -36,16 +36,17 @@ def dbscan(z: np.ndarray, eps: float | str, min_samples: int) -> tuple[np.ndarra
     return DBSCAN(eps=radius, min_samples=min_samples).fit_predict(scaled), radius
 
 
-def allocate_budget(sizes: np.ndarray, budget: int) -> np.ndarray:
-    """Split `budget` across groups in proportion to their sizes (largest remainder first), at
-    least one per group when the budget allows, never more than a group holds."""
+def allocate_budget(sizes: np.ndarray, budget: int, at_least_one: bool = False) -> np.ndarray:
+    """Split `budget` across groups in proportion to their sizes (largest remainder first), never
+    more than a group holds; `at_least_one` (the seed's rule) gives every group one when the budget
+    allows, which over-represents DBSCAN's many tiny clusters."""
     sizes = np.asarray(sizes, dtype=np.int64)
     if budget >= sizes.sum():
         return sizes.copy()
     share = budget * sizes / sizes.sum()
     quota = np.floor(share).astype(np.int64)
-    if budget >= len(sizes):
-        quota = np.maximum(quota, 1)  # every cluster represented
+    if at_least_one and budget >= len(sizes):
+        quota = np.maximum(quota, 1)
     while quota.sum() > budget:
         quota[np.argmax(quota)] -= 1
     while quota.sum() < budget:

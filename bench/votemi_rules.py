@@ -1,0 +1,115 @@
+"""Selection rules compared over seeds, on the pipeline's current outputs (run `dvc repro` first).
+
+For each latent: DBSCAN with params.yaml's votemi settings, then each rule picks votemi.budget
+training images and a logistic regression on the picks' pixels is scored on the test split (the
+dbscan_votemi stage's measure). Rows: random; k-medoids of the codes; Vote-MI as built; Vote-MI
+with the seed's rule (each whole cluster's top 10% of MI voters as its pool, noise left out, one
+pick at least per cluster); and, for scale, k-medoids on PCA-50 of the pixels (issue 3's 0.79).
+`--vae-dims 4 10` also trains a VAE per dim_z (the train_vae and embed stage scripts, vae params
+with only dim_z and epochs changed, into a temporary folder) so the table shows what the 2-D
+latent costs. Run: python bench/votemi_rules.py [--seeds 0 1 2 3 4] [--vae-dims 10]
+(about 1 minute per latent, plus about 50 s per trained VAE, on 2 cores)
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from latentlab.io import load_npz  # noqa: E402
+from latentlab.selection import votemi  # noqa: E402
+from latentlab.selection.baselines import kmedoids_selection, random_selection, selection_accuracy  # noqa: E402
+from latentlab.selection.clustering import allocate_budget, dbscan, standardize  # noqa: E402
+
+
+def seed_rule(z, clusters, decode, budget, settings, seed, top_fraction=0.1):
+    """Seed 002's pooling: votes against each whole cluster's KDE, its top 10% kept as the pool,
+    noise never picked; the pool is then spread by k-means as in votemi.select."""
+    rng = np.random.default_rng(seed)
+    scaled, decoded = standardize(z), decode(z.astype(np.float32))
+    labels, sizes = np.unique(clusters[clusters >= 0], return_counts=True)
+    groups, votes = [], np.full(len(z), np.nan)
+    for cluster, quota in zip(labels, allocate_budget(sizes, budget, at_least_one=True)):
+        members = np.flatnonzero(clusters == cluster)
+        votes[members] = votemi.group_votes(z[members], decoded[members], decode, settings["candidates"],
+                                            settings["mi_bins"], rng, settings["normalized_mi"])
+        pool = members[np.argsort(-votes[members], kind="stable")][: max(quota, int(np.ceil(top_fraction * len(members))))]
+        groups += [g[np.argsort(-votes[g], kind="stable")] for g in votemi._split(scaled, pool, quota, seed)]
+    return np.array(votemi._remove_redundant(scaled, groups, votes, votemi.spacing(scaled)))
+
+
+def train_vae(dim_z: int, params: dict, tmp: Path) -> tuple[Path, Path]:
+    """A VAE with only dim_z and epochs changed, trained and embedded by the real stage scripts."""
+    params = {**params, "vae": {**params["vae"], "dim_z": dim_z, "epochs": 60}}
+    path, model, codes = tmp / f"params_{dim_z}.yaml", tmp / f"vae_{dim_z}", tmp / f"codes_{dim_z}"
+    path.write_text(yaml.safe_dump(params))
+    data = str(ROOT / "data/processed")
+    for script, args in (
+        ("train_vae", ["--data", data, "--model", str(model), "--metrics", str(tmp / f"m_{dim_z}.json"),
+                       "--curves", str(tmp / f"c_{dim_z}.tsv"), "--figures", str(tmp / f"f_{dim_z}"),
+                       "--epoch-maps", str(tmp / f"e_{dim_z}")]),
+        ("embed", ["--model-name", "vae", "--model", str(model), "--data", data, "--out", str(codes)]),
+    ):
+        subprocess.run([sys.executable, str(ROOT / f"stages/{script}.py"), "--params", str(path), *args],
+                       check=True, capture_output=True, text=True)
+    return model, codes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--models", nargs="+", default=["vae", "exon"])
+    parser.add_argument("--vae-dims", type=int, nargs="*", default=[])
+    args = parser.parse_args()
+
+    from sklearn.decomposition import PCA
+
+    from latentlab.models.registry import load_model
+    from latentlab.seeding import make_deterministic
+
+    params = yaml.safe_load((ROOT / "params.yaml").read_text())
+    settings, budget = params["votemi"], params["votemi"]["budget"]
+    train, test = load_npz(ROOT / "data/processed/train.npz"), load_npz(ROOT / "data/processed/test.npz")
+
+    def accuracy(picks):
+        return selection_accuracy(train["x"], train["y"], picks, test["x"], test["y"], 0)
+
+    rows = {}
+    pixels = PCA(50, random_state=0).fit_transform(train["x"].reshape(len(train["x"]), -1))
+    rows[("pixels PCA-50", "k-medoids")] = [accuracy(kmedoids_selection(pixels, budget, s)) for s in args.seeds]
+    rows[("pixels", "random")] = [accuracy(random_selection(len(pixels), budget, s)) for s in args.seeds]
+    with tempfile.TemporaryDirectory() as folder:
+        latents = [(m, m, ROOT / "models" / m, ROOT / "data/embeddings" / m) for m in args.models]
+        for dim_z in args.vae_dims:
+            latents.append((f"vae dim_z {dim_z}", "vae", *train_vae(dim_z, params, Path(folder))))
+        for name, family, model_dir, codes_dir in latents:
+            make_deterministic(params["seed"])
+            decode = load_model(family, str(model_dir)).decode
+            z = load_npz(codes_dir / "train.npz")["z"]
+            clusters, _ = dbscan(z, settings["eps"] if len(z[0]) == 2 else "auto", settings["min_samples"])
+            for s in args.seeds:
+                chosen = votemi.select(z, clusters, decode, budget, settings["candidates"], settings["mi_bins"],
+                                       s, settings["normalized_mi"])
+                rows.setdefault((name, "Vote-MI"), []).append(accuracy(chosen.indices))
+                rows.setdefault((name, "Vote-MI, seed's top-10% pools"), []).append(
+                    accuracy(seed_rule(z, clusters, decode, budget, settings, s)))
+                rows.setdefault((name, "k-medoids"), []).append(accuracy(kmedoids_selection(z, budget, s)))
+            print(f"{name}: done", file=sys.stderr, flush=True)
+
+    print(f"\nTest accuracy of a logistic regression on {budget} selected images, seeds {args.seeds}\n")
+    print("| latent | rule | mean | sd | min | max |\n|---|---|---|---|---|---|")
+    for (latent, rule), values in rows.items():
+        v = np.array(values)
+        print(f"| {latent} | {rule} | {v.mean():.3f} | {v.std():.3f} | {v.min():.3f} | {v.max():.3f} |")
+
+
+if __name__ == "__main__":
+    main()
