@@ -5,9 +5,12 @@ training images and a logistic regression on the picks' pixels is scored on the 
 dbscan_votemi stage's measure). Rows: random; k-medoids of the codes; Vote-MI as built; Vote-MI
 with the seed's rule (each whole cluster's top 10% of MI voters as its pool, noise left out, one
 pick at least per cluster); and, for scale, k-medoids on PCA-50 of the pixels (issue 3's 0.79).
-`--vae-dims 4 10` also trains a VAE per dim_z (the train_vae and embed stage scripts, vae params
-with only dim_z and epochs changed, into a temporary folder) so the table shows what the 2-D
-latent costs. Run: python bench/votemi_rules.py [--seeds 0 1 2 3 4] [--vae-dims 10]
+One more row picks k-medoids within each true class: it uses the labels, so it is a reference
+for how far a label-free rule could go, not a rule.
+Each model of dvc.yaml uses its own votemi eps. `--vae-dims 4 20` also trains a VAE per dim_z
+(the train_vae and embed stage scripts, vae params with only dim_z and epochs changed, into a
+temporary folder; eps auto) to show how the latent's size moves the result.
+Run: python bench/votemi_rules.py [--seeds 0 1 2 3 4] [--vae-dims 4 20]
 (about 1 minute per latent, plus about 50 s per trained VAE, on 2 cores)
 """
 from __future__ import annotations
@@ -46,6 +49,15 @@ def seed_rule(z, clusters, decode, budget, settings, seed, top_fraction=0.1):
     return np.array(votemi._remove_redundant(scaled, groups, votes, votemi.spacing(scaled)))
 
 
+def per_class_medoids(features, labels, budget, seed):
+    """budget / classes k-medoids inside each true class: what a selector that knew the labels
+    would pick, so the table shows how much room the label-free rules have."""
+    classes = np.unique(labels)
+    picks = [np.flatnonzero(labels == c)[kmedoids_selection(features[labels == c], budget // len(classes), seed)]
+             for c in classes]
+    return np.concatenate(picks)
+
+
 def train_vae(dim_z: int, params: dict, tmp: Path) -> tuple[Path, Path]:
     """A VAE with only dim_z and epochs changed, trained and embedded by the real stage scripts."""
     params = {**params, "vae": {**params["vae"], "dim_z": dim_z, "epochs": 60}}
@@ -66,7 +78,8 @@ def train_vae(dim_z: int, params: dict, tmp: Path) -> tuple[Path, Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    parser.add_argument("--models", nargs="+", default=["vae", "exon"])
+    families = yaml.safe_load((ROOT / "dvc.yaml").read_text())["vars"][0]["models"]  # name -> family
+    parser.add_argument("--models", nargs="+", default=list(families), help="models of dvc.yaml, already reproduced")
     parser.add_argument("--vae-dims", type=int, nargs="*", default=[])
     args = parser.parse_args()
 
@@ -86,15 +99,18 @@ def main() -> None:
     pixels = PCA(50, random_state=0).fit_transform(train["x"].reshape(len(train["x"]), -1))
     rows[("pixels PCA-50", "k-medoids")] = [accuracy(kmedoids_selection(pixels, budget, s)) for s in args.seeds]
     rows[("pixels", "random")] = [accuracy(random_selection(len(pixels), budget, s)) for s in args.seeds]
+    rows[("pixels PCA-50", "k-medoids per true class (uses labels)")] = [
+        accuracy(per_class_medoids(pixels, train["y"], budget, s)) for s in args.seeds]
     with tempfile.TemporaryDirectory() as folder:
-        latents = [(m, m, ROOT / "models" / m, ROOT / "data/embeddings" / m) for m in args.models]
+        latents = [(m, families[m], ROOT / "models" / m, ROOT / "data/embeddings" / m) for m in args.models]
         for dim_z in args.vae_dims:
             latents.append((f"vae dim_z {dim_z}", "vae", *train_vae(dim_z, params, Path(folder))))
         for name, family, model_dir, codes_dir in latents:
             make_deterministic(params["seed"])
             decode = load_model(family, str(model_dir)).decode
             z = load_npz(codes_dir / "train.npz")["z"]
-            clusters, _ = dbscan(z, settings["eps"] if len(z[0]) == 2 else "auto", settings["min_samples"])
+            eps = settings["eps_per_model"].get(name, settings["eps"] if len(z[0]) == 2 else "auto")
+            clusters, _ = dbscan(z, eps, settings["min_samples"])
             for s in args.seeds:
                 chosen = votemi.select(z, clusters, decode, budget, settings["candidates"], settings["mi_bins"],
                                        s, settings["normalized_mi"])

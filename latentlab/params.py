@@ -63,6 +63,11 @@ def eps_rule() -> Rule:
     return Rule('"auto" or a number > 0', lambda v: v == "auto" or (_is_number(v) and v > 0))
 
 
+def eps_per_model() -> Rule:
+    return Rule('a mapping of model names to "auto" or a number > 0',
+                lambda v: isinstance(v, dict) and all(isinstance(k, str) and eps_rule().accepts(e) for k, e in v.items()))
+
+
 def positive_numbers() -> Rule:
     return Rule("a non-empty list of numbers > 0",
                 lambda v: isinstance(v, list) and len(v) > 0 and all(_is_number(x) and x > 0 for x in v))
@@ -96,6 +101,10 @@ SCHEMA: dict[str, Any] = {
         "prr_grid": integer(1, 50),
         "manifold_grid": integer(2, 50),
         "z_range": number(0.0, open_min=True),
+    },
+    "vae_wide": {  # replaces these keys of `vae` for the second VAE
+        "dim_z": integer(1),
+        "epochs": integer(1),
     },
     "exon": {
         "latent_dim": integer(2),
@@ -149,6 +158,7 @@ SCHEMA: dict[str, Any] = {
         "candidates": integer(2),
         "mi_bins": integer(2, 64),
         "normalized_mi": Rule("true or false", lambda v: isinstance(v, bool)),
+        "eps_per_model": eps_per_model(),
         "random_repeats": integer(1),
     },
 }

@@ -13,7 +13,8 @@ from latentlab.params import ParamsError, load_params
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--model-name", required=True)
+    parser.add_argument("--model-name", required=True, help="the model's name in dvc.yaml (for votemi.eps_per_model)")
+    parser.add_argument("--family", required=True, help="the model family in latentlab.models.registry (vae, exon)")
     parser.add_argument("--model", required=True, help="the trained model's folder (its decoder)")
     parser.add_argument("--embeddings", required=True, help="the embed stage's folder for this model")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
@@ -34,7 +35,7 @@ def main() -> None:
     from latentlab.selection.clustering import dbscan
     from latentlab.selection.export import write_image_folder, write_selection_table
 
-    clusters, eps = dbscan(z, settings["eps"], settings["min_samples"])
+    clusters, eps = dbscan(z, settings["eps_per_model"].get(args.model_name, settings["eps"]), settings["min_samples"])
     if (clusters < 0).all():
         raise ParamsError(
             f"votemi.eps: DBSCAN with eps {eps:.4g} and min_samples {settings['min_samples']} "
@@ -45,7 +46,7 @@ def main() -> None:
     from latentlab.seeding import make_deterministic
 
     make_deterministic(seed)
-    decode = load_model(args.model_name, args.model).decode
+    decode = load_model(args.family, args.model).decode
     chosen = votemi.select(
         z, clusters, decode, settings["budget"], settings["candidates"], settings["mi_bins"], seed,
         settings["normalized_mi"],

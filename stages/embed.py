@@ -12,7 +12,7 @@ from latentlab.params import load_params
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--model-name", required=True, help="which model family (vae, ...)")
+    parser.add_argument("--family", required=True, help="the model family in latentlab.models.registry (vae, exon)")
     parser.add_argument("--model", required=True, help="the trained model's folder")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
     parser.add_argument("--out", required=True, help="folder for train/test npz and csv")
@@ -24,7 +24,7 @@ def main() -> None:
     from latentlab.seeding import make_deterministic
 
     make_deterministic(seed)
-    encode = load_model(args.model_name, args.model).encode
+    encode = load_model(args.family, args.model).encode
     with atomic_dir(args.out) as out:
         for split in ("train", "test"):
             data = load_npz(f"{args.data}/{split}.npz")
@@ -33,7 +33,7 @@ def main() -> None:
             table = pd.DataFrame(z, columns=[f"z{i + 1}" for i in range(z.shape[1])])
             table["label"] = data["y"]
             table.to_csv(out / f"{split}.csv", index=False, float_format="%.6g")
-            print(f"{args.model_name} {split}: {z.shape[0]} codes of dimension {z.shape[1]}")
+            print(f"{args.model} {split}: {z.shape[0]} codes of dimension {z.shape[1]}")
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ import argparse
 from latentlab.cli import run_stage
 from latentlab.io import load_npz, write_json
 from latentlab.metrics.accuracy import kmeans_cluster_accuracy, knn_accuracy, linear_probe_accuracy
-from latentlab.models.registry import MODELS_WITH_CLASSES
+from latentlab.models.registry import FAMILIES_WITH_CLASSES
 from latentlab.params import load_params
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--model-name", required=True)
+    parser.add_argument("--family", required=True, help="the model family in latentlab.models.registry (vae, exon)")
     parser.add_argument("--model", required=True, help="the trained model's folder")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
     parser.add_argument("--embeddings", required=True, help="the embed stage's folder for this model")
@@ -36,12 +36,12 @@ def main() -> None:
         "cluster_accuracy": kmeans_cluster_accuracy(test["z"], test["y"], seed),
         "n_labeled": int(len(labeled)),
     }
-    if args.model_name in MODELS_WITH_CLASSES:  # TensorFlow is loaded only for these
+    if args.family in FAMILIES_WITH_CLASSES:  # TensorFlow is loaded only for these
         from latentlab.models.registry import load_model
         from latentlab.seeding import make_deterministic
 
         make_deterministic(seed)
-        classify = load_model(args.model_name, args.model).classify
+        classify = load_model(args.family, args.model).classify
         images = load_npz(f"{args.data}/test.npz")
         metrics["classifier_accuracy"] = float((classify(images["x"]) == images["y"]).mean())
     write_json(args.metrics, metrics)

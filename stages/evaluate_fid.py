@@ -11,7 +11,7 @@ from latentlab.params import ParamsError, load_params
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--model-name", required=True)
+    parser.add_argument("--family", required=True, help="the model family in latentlab.models.registry (vae, exon)")
     parser.add_argument("--model", required=True, help="the trained model's folder")
     parser.add_argument("--classifier", required=True, help="the train_classifier stage's folder")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
@@ -41,7 +41,7 @@ def main() -> None:
     rng = np.random.default_rng(seed)
     real_test = test["x"][np.sort(rng.choice(len(test["x"]), n, replace=False))]
     real_train = train["x"][np.sort(rng.choice(len(train["x"]), n, replace=False))]
-    samples = load_model(args.model_name, args.model).sample(n, seed)
+    samples = load_model(args.family, args.model).sample(n, seed)
 
     extractor = feature_extractor(keras.saving.load_model(Path(args.classifier) / "classifier.keras"))
     features = {name: extractor.predict(images, batch_size=500, verbose=0) for name, images in
@@ -64,7 +64,7 @@ def main() -> None:
         metrics["fid_inception"] = frechet_distance(inception["samples"], inception["test"])
         metrics["fid_inception_floor"] = frechet_distance(inception["train"], inception["test"])
     write_json(args.metrics, metrics)
-    print(f"{args.model_name}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))
+    print(f"{args.model}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from latentlab.params import load_params
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--overrides", help="a params section whose keys replace the vae section's (vae_wide)")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
     parser.add_argument("--model", required=True, help="folder for the trained encoder and decoder")
     parser.add_argument("--metrics", required=True, help="JSON file for the test metrics")
@@ -21,7 +22,7 @@ def main() -> None:
     args = parser.parse_args()
 
     params = load_params(args.params)
-    vae_params, seed = params["vae"], params["seed"]
+    vae_params, seed = {**params["vae"], **(params[args.overrides] if args.overrides else {})}, params["seed"]
 
     from latentlab.seeding import make_deterministic
 

@@ -33,6 +33,9 @@ def test_shipped_params_are_valid():
         ("data", "dataset", "imagenet", "data.dataset: expected one of mnist-embedded"),
         ("data", "n_labeled", 0, "data.n_labeled: expected an integer >= 1"),
         ("data", "test_fraction", 0, "data.test_fraction"),
+        ("vae_wide", "dim_z", 0, "vae_wide.dim_z: expected an integer >= 1, got 0"),
+        ("votemi", "eps", -1, 'votemi.eps: expected "auto" or a number > 0'),
+        ("votemi", "eps_per_model", {"vae_wide": "wide"}, "votemi.eps_per_model: expected a mapping of model names"),
     ],
 )
 def test_bad_values_name_the_key(params, section, key, value, message):

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.e2e
 
 TINY = {
     "vae": {"epochs": 2, "n_hidden": 32, "elbo_samples": 1, "prr_grid": 3, "manifold_grid": 4},
+    "vae_wide": {"epochs": 1, "dim_z": 3},
     "classifier": {"epochs": 1, "width": 4, "feature_dim": 16},
     "exon": {"epochs": 1, "batch_size": 256},
     "pre_design": {"radii": [4, 16], "epochs": 1},
@@ -22,10 +23,10 @@ TINY = {
     "fid": {"n_samples": 200},
     "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto"},
 }
-MODELS = ("vae", "exon")
+MODELS = ("vae", "vae_wide", "exon")
 PER_MODEL = ("embed", "evaluate_accuracy", "evaluate_fid", "dbscan_votemi")
 STAGES = {
-    "download", "preprocess", "train_vae", "train_exon", "train_classifier", "plots",
+    "download", "preprocess", "train_vae", "train_vae_wide", "train_exon", "train_classifier", "plots",
     "pre_design@4", "pre_design@16", "pre_design_figure", "exon_beta@0.1", "exon_beta@50", "path_latent_recon",
 } | {f"{stage}@{model}" for stage in PER_MODEL for model in MODELS}
 
@@ -110,6 +111,8 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         assert (copy / path).is_file(), path
     header = (copy / "data/embeddings/vae/test.csv").read_text().splitlines()[0]
     assert header == "z1,z2,label"
+    wide = (copy / "data/embeddings/vae_wide/test.csv").read_text().splitlines()[0]
+    assert wide == "z1,z2,z3,label"  # vae_wide's dim_z replaced vae's
     assert "Data and pipelines are up to date" in _dvc("status", cwd=copy).stdout
 
 
@@ -162,15 +165,22 @@ def test_same_params_give_identical_metrics(repo):
     assert first == second
 
 
-def test_changing_exon_beta_never_reruns_train_vae(repo):
+@pytest.mark.parametrize(
+    "section, key, value, stale",
+    [
+        ("exon", "beta", 0.5, {"train_exon"}),  # never the VAEs
+        ("vae_wide", "dim_z", 4, {"train_vae_wide"}),  # never the 2-D vae
+    ],
+)
+def test_a_params_change_makes_only_its_stage_stale(repo, section, key, value, stale):
     copy, _ = repo
     _dvc("repro", cwd=copy)
     original = (copy / "params.yaml").read_text()
     params = yaml.safe_load(original)
-    params["exon"]["beta"] = 0.5
+    params[section][key] = value
     (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     try:
-        assert set(json.loads(_dvc("status", "--json", cwd=copy).stdout)) == {"train_exon"}
+        assert set(json.loads(_dvc("status", "--json", cwd=copy).stdout)) == stale
     finally:
         (copy / "params.yaml").write_text(original)
 
@@ -182,9 +192,11 @@ def test_changing_beta_reruns_only_train_vae_and_downstream(repo):
     params["vae"]["beta"] = 0.5
     (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     status = json.loads(_dvc("status", "--json", cwd=copy).stdout)
-    assert set(status) == {"train_vae"}  # the only stage whose own inputs changed
+    assert set(status) == {"train_vae", "train_vae_wide"}  # vae_wide inherits vae.beta
     output = _dvc("repro", cwd=copy).stdout
-    assert _stages_run(output) == {"train_vae", "plots"} | {f"{stage}@vae" for stage in PER_MODEL}
+    vaes = ("vae", "vae_wide")
+    assert _stages_run(output) == {"train_vae", "train_vae_wide", "plots"} | {
+        f"{stage}@{model}" for stage in PER_MODEL for model in vaes}
     assert "'download' didn't change" in output and "'preprocess' didn't change" in output
 
 

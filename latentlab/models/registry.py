@@ -1,4 +1,4 @@
-"""The trained models the downstream stages know, by the name used in dvc.yaml's foreach.
+"""The model families the downstream stages know (dvc.yaml's `models` maps each model to one).
 
 Each model family answers three questions through plain functions of NumPy arrays:
 encode (images in [0, 1] -> latent codes), decode (latent codes -> images in [0, 1]) and
@@ -15,7 +15,7 @@ import numpy as np
 
 
 # Families whose LatentModel has `classify`; known without importing them (so without TensorFlow).
-MODELS_WITH_CLASSES = frozenset({"exon"})
+FAMILIES_WITH_CLASSES = frozenset({"exon"})
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,8 @@ class LatentModel:
     classify: Callable[[np.ndarray], np.ndarray] | None = None  # models with their own class output
 
 
-def load_model(model: str, folder: str | Path) -> LatentModel:
-    if model == "vae":
+def load_model(family: str, folder: str | Path) -> LatentModel:
+    if family == "vae":
         from .vae import VAE
 
         vae = VAE.load_from(folder)
@@ -37,7 +37,7 @@ def load_model(model: str, folder: str | Path) -> LatentModel:
             return vae.decode(z)  # Bernoulli means, the usual image of a sample
 
         return LatentModel(encode=vae.encode, decode=vae.decode, sample=sample)
-    if model == "exon":
+    if family == "exon":
         from ..data.splits import to_symmetric_range
         from .exon import EXoN
 
@@ -55,4 +55,4 @@ def load_model(model: str, folder: str | Path) -> LatentModel:
             sample=sample,
             classify=lambda x: exon.predict_classes(to_symmetric_range(x)),
         )
-    raise ValueError(f"no latent model is known by the name {model!r}")
+    raise ValueError(f"no model family is known by the name {family!r}")
