@@ -68,7 +68,7 @@ def train_vae(dim_z: int, params: dict, tmp: Path) -> tuple[Path, Path]:
         ("train_vae", ["--data", data, "--model", str(model), "--metrics", str(tmp / f"m_{dim_z}.json"),
                        "--curves", str(tmp / f"c_{dim_z}.tsv"), "--figures", str(tmp / f"f_{dim_z}"),
                        "--epoch-maps", str(tmp / f"e_{dim_z}")]),
-        ("embed", ["--model-name", "vae", "--model", str(model), "--data", data, "--out", str(codes)]),
+        ("embed", ["--family", "vae", "--model", str(model), "--data", data, "--out", str(codes)]),
     ):
         subprocess.run([sys.executable, str(ROOT / f"stages/{script}.py"), "--params", str(path), *args],
                        check=True, capture_output=True, text=True)
@@ -121,10 +121,10 @@ def main() -> None:
             print(f"{name}: done", file=sys.stderr, flush=True)
 
     print(f"\nTest accuracy of a logistic regression on {budget} selected images, seeds {args.seeds}\n")
-    print("| latent | rule | mean | sd | min | max |\n|---|---|---|---|---|---|")
+    print("| latent | rule | mean | sd | per seed |\n|---|---|---|---|---|")
     for (latent, rule), values in rows.items():
         v = np.array(values)
-        print(f"| {latent} | {rule} | {v.mean():.3f} | {v.std():.3f} | {v.min():.3f} | {v.max():.3f} |")
+        print(f"| {latent} | {rule} | {v.mean():.3f} | {v.std():.3f} | {' '.join(f'{x:.3f}' for x in v)} |")
 
 
 if __name__ == "__main__":
