@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from latentlab.io import load_npz  # noqa: E402
 from latentlab.selection import votemi  # noqa: E402
 from latentlab.selection.baselines import kmedoids_selection, random_selection, selection_accuracy  # noqa: E402
-from latentlab.selection.clustering import allocate_budget, dbscan, standardize  # noqa: E402
+from latentlab.selection.clustering import allocate_budget, dbscan, eps_for, standardize  # noqa: E402
 
 
 def seed_rule(z, clusters, decode, budget, settings, seed, top_fraction=0.1):
@@ -41,6 +41,8 @@ def seed_rule(z, clusters, decode, budget, settings, seed, top_fraction=0.1):
     labels, sizes = np.unique(clusters[clusters >= 0], return_counts=True)
     groups, votes = [], np.full(len(z), np.nan)
     for cluster, quota in zip(labels, allocate_budget(sizes, budget, at_least_one=True)):
+        if quota == 0:  # more clusters than budget
+            continue
         members = np.flatnonzero(clusters == cluster)
         votes[members] = votemi.group_votes(z[members], decoded[members], decode, settings["candidates"],
                                             settings["mi_bins"], rng, settings["normalized_mi"])
@@ -109,7 +111,7 @@ def main() -> None:
             make_deterministic(params["seed"])
             decode = load_model(family, str(model_dir)).decode
             z = load_npz(codes_dir / "train.npz")["z"]
-            eps = settings["eps_per_model"].get(name, settings["eps"] if len(z[0]) == 2 else "auto")
+            eps = eps_for(settings, name) if name in families else "auto"
             clusters, _ = dbscan(z, eps, settings["min_samples"])
             for s in args.seeds:
                 chosen = votemi.select(z, clusters, decode, budget, settings["candidates"], settings["mi_bins"],

@@ -189,6 +189,19 @@ def _describe(rule: Rule | dict) -> str:
     return "a section" if isinstance(rule, dict) else rule.expected
 
 
+def check_model_names(mapping: dict, key: str, pipeline: str | Path = "dvc.yaml") -> None:
+    """Refuse keys of `mapping` that name no model of the pipeline's `models` (a typo would
+    otherwise fall back to the default silently). Skipped when there is no dvc.yaml here."""
+    path = Path(pipeline)
+    if not path.is_file():
+        return
+    declared = yaml.safe_load(path.read_text()).get("vars", [])
+    models = next((v["models"] for v in declared if isinstance(v, dict) and "models" in v), {})
+    for name in mapping:
+        if name not in models:
+            raise ParamsError(f"{key}: {name!r} is not a model of {path.name} (models: {', '.join(models)})")
+
+
 def load_params(path: str | Path = "params.yaml") -> dict:
     """Read and validate the whole params file (every stage checks all of it before working)."""
     try:

@@ -7,7 +7,7 @@ import numpy as np
 
 from latentlab.cli import run_stage
 from latentlab.io import atomic_dir, load_npz, save_npz, write_json
-from latentlab.params import ParamsError, load_params
+from latentlab.params import ParamsError, check_model_names, load_params
 
 
 def main() -> None:
@@ -32,10 +32,11 @@ def main() -> None:
 
     from latentlab.selection import votemi
     from latentlab.selection.baselines import kmedoids_selection, random_selection, selection_accuracy
-    from latentlab.selection.clustering import dbscan
+    from latentlab.selection.clustering import dbscan, eps_for
     from latentlab.selection.export import write_image_folder, write_selection_table
 
-    clusters, eps = dbscan(z, settings["eps_per_model"].get(args.model_name, settings["eps"]), settings["min_samples"])
+    check_model_names(settings["eps_per_model"], "votemi.eps_per_model")
+    clusters, eps = dbscan(z, eps_for(settings, args.model_name), settings["min_samples"])
     if (clusters < 0).all():
         raise ParamsError(
             f"votemi.eps: DBSCAN with eps {eps:.4g} and min_samples {settings['min_samples']} "
@@ -73,7 +74,7 @@ def main() -> None:
         write_selection_table(out / "selection.xlsx", chosen.indices, train["index"], z, chosen.clusters, train["y"],
                               chosen.votes)
         save_npz(out / "picks.npz", votemi=chosen.indices, random=randoms[0], kmedoids=medoids,
-                 clusters=clusters, votes=chosen.votes)
+                 clusters=clusters, joined_clusters=chosen.clusters, votes=chosen.votes)
     write_json(args.metrics, metrics)
     print(", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))
 

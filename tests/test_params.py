@@ -77,3 +77,21 @@ def test_stage_stops_before_any_work_with_one_line(tmp_path, params):
         "params.yaml: data.dataset: expected one of mnist-embedded, mnist, fashion-mnist, cifar10, svhn, celeba, got 'imagenet'"
     ]
     assert not (tmp_path / "raw").exists()
+
+
+def test_model_names_are_checked_against_the_pipeline(tmp_path):
+    from latentlab.params import check_model_names
+
+    pipeline = tmp_path / "dvc.yaml"
+    pipeline.write_text("vars:\n  - params.yaml\n  - models: {vae: vae, vae_wide: vae}\nstages: {}\n")
+    check_model_names({"vae_wide": "auto"}, "votemi.eps_per_model", pipeline)
+    with pytest.raises(ParamsError, match=r"votemi.eps_per_model: 'vae-wide' is not a model of dvc.yaml \(models: vae, vae_wide\)"):
+        check_model_names({"vae-wide": "auto"}, "votemi.eps_per_model", pipeline)
+    check_model_names({"anything": 1.0}, "votemi.eps_per_model", tmp_path / "missing.yaml")  # no pipeline here
+
+
+def test_shipped_eps_per_model_names_shipped_models():
+    from latentlab.params import check_model_names
+
+    check_model_names(load_params(ROOT / "params.yaml")["votemi"]["eps_per_model"], "votemi.eps_per_model",
+                      ROOT / "dvc.yaml")

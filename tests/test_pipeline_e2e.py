@@ -21,7 +21,7 @@ TINY = {
     "pre_design": {"radii": [4, 16], "epochs": 1},
     "path_latent_recon": {"betas": [0.1, 50], "epochs": 1},
     "fid": {"n_samples": 200},
-    "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto"},
+    "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto", "eps_per_model": {"vae_wide": 3.0}},
 }
 MODELS = ("vae", "vae_wide", "exon")
 PER_MODEL = ("embed", "evaluate_accuracy", "evaluate_fid", "dbscan_votemi")
@@ -125,6 +125,7 @@ def test_downstream_metrics_have_their_keys(repo):
     assert {"probe_accuracy", "knn_accuracy", "cluster_accuracy"} <= set(read("accuracy/vae.json"))
     votemi = read("votemi/vae.json")
     assert votemi["n_selected"] == 20
+    assert read("votemi/vae_wide.json")["eps"] == 3.0 and votemi["eps"] != 3.0  # eps_per_model by model name
     assert {"n_clusters", "noise_fraction", "accuracy_votemi", "accuracy_random", "accuracy_kmedoids"} <= set(votemi)
     exon = read("train/exon.json")
     assert set(exon) == {"test_accuracy", "kl", "neg_ssim", "train_seconds"}

@@ -3,7 +3,7 @@ import pytest
 
 from latentlab.selection import votemi
 from latentlab.selection.baselines import kmedoids_selection, random_selection, selection_accuracy
-from latentlab.selection.clustering import allocate_budget, dbscan, k_distance_knee, standardize
+from latentlab.selection.clustering import allocate_budget, dbscan, eps_for, k_distance_knee, standardize
 from latentlab.selection.mutual_information import pairwise_mutual_information
 
 CENTRES = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])
@@ -116,3 +116,23 @@ def test_one_class_selection_scores_as_a_constant_classifier():
     images = np.random.default_rng(0).random((10, 2, 2, 1))
     labels = np.array([3] * 5 + [1] * 5)
     assert selection_accuracy(images, labels, np.arange(5), images, labels) == 0.5
+
+
+def test_eps_for_prefers_the_models_own_entry():
+    settings = {"eps": 0.09, "eps_per_model": {"vae_wide": "auto"}}
+    assert eps_for(settings, "vae_wide") == "auto"
+    assert eps_for(settings, "vae") == 0.09
+
+
+def test_small_groups_vote_around_their_centre_and_singletons_do_not_vote():
+    """Fewer members than dimensions make the KDE singular: the candidates then still come from
+    a density around the group, never copies of its members, and the central member wins."""
+    z = np.array([[0.0, 0.0, 0.0], [0.3, 0.0, 0.1], [-0.3, 0.1, 0.0]])
+    candidates = votemi.candidate_codes(z, 200, np.random.default_rng(0))
+    assert candidates.shape == (200, 3)
+    assert not any(np.any(np.all(np.isclose(candidates, member), axis=1)) for member in z)
+    np.testing.assert_allclose(candidates.mean(axis=0), z.mean(axis=0), atol=0.05)
+    spot = lambda c: _spot_images(c[:, :2])  # noqa: E731
+    votes = votemi.group_votes(z, spot(z), spot, 100, 8, np.random.default_rng(0))
+    assert np.argmax(votes) == 0
+    assert np.isnan(votemi.group_votes(z[:1], spot(z[:1]), spot, 10, 8, np.random.default_rng(0))).all()

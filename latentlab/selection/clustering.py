@@ -52,3 +52,8 @@ def allocate_budget(sizes: np.ndarray, budget: int, at_least_one: bool = False) 
     while quota.sum() < budget:
         quota[np.argmax(np.where(quota < sizes, share - quota, -np.inf))] += 1
     return quota
+
+
+def eps_for(settings: dict, model: str) -> float | str:
+    """The DBSCAN eps of `model`: its entry in votemi.eps_per_model, else votemi.eps."""
+    return settings["eps_per_model"].get(model, settings["eps"])

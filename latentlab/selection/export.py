@@ -50,7 +50,8 @@ def write_selection_table(
     for p in positions:
         index = int(dataset_indices[p])
         row = [index, int(p)] + [float(v) for v in z[p]]
-        row += [int(clusters[p]), int(labels[p]), float(votes[p]), image_file_name(index)]
+        vote = None if np.isnan(votes[p]) else float(votes[p])  # an empty cell: a group of one has no vote
+        row += [int(clusters[p]), int(labels[p]), vote, image_file_name(index)]
         sheet.append(row)
     for cell in sheet[1]:
         cell.font = cell.font.copy(bold=True)

@@ -32,7 +32,7 @@ from .mutual_information import pairwise_mutual_information
 class Selection:
     indices: np.ndarray  # positions into the embedded set, in pick order
     scores: np.ndarray  # mean MI vote of each pick
-    votes: np.ndarray  # every point's mean MI vote within its group
+    votes: np.ndarray  # each point's mean MI vote within its group (nan: a group of one, or a cluster without picks)
     clusters: np.ndarray  # DBSCAN's clusters with each noise point joined to its nearest cluster
 
 
@@ -60,21 +60,24 @@ def group_votes(
     normalized: bool = True,
 ) -> np.ndarray:
     """Each member's mean MI between its decoded image and images decoded from candidates drawn
-    from a Gaussian KDE of the group's codes."""
+    from a Gaussian KDE of the group's codes (nan for a group of one: nothing to vote on)."""
     if len(z) == 1:
-        return np.ones(1)
-    try:
-        candidates = _kde_sample(z, n_candidates, rng)
-    except (np.linalg.LinAlgError, ValueError):  # too few or flat points for a KDE: use the points
-        candidates = z[rng.choice(len(z), n_candidates)]
-    images = decode(candidates.astype(np.float32))
+        return np.full(1, np.nan)
+    images = decode(candidate_codes(z, n_candidates, rng).astype(np.float32))
     return pairwise_mutual_information(decoded, images, bins, normalized=normalized).mean(axis=1)
 
 
-def _kde_sample(z: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+def candidate_codes(z: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n codes drawn from a Gaussian KDE of the rows of z. With no more rows than dimensions the
+    KDE's covariance is singular; a diagonal Gaussian fitted to the rows then stands in (drawing
+    the rows themselves would let each member vote for its own image)."""
     from scipy.stats import gaussian_kde
 
-    return gaussian_kde(z.T).resample(n, seed=rng).T
+    try:
+        return gaussian_kde(z.T).resample(n, seed=rng).T
+    except (np.linalg.LinAlgError, ValueError):
+        spread = np.maximum(z.std(axis=0), 1e-3 * (np.abs(z).max() or 1.0))
+        return z.mean(axis=0) + spread * rng.standard_normal((n, z.shape[1]))
 
 
 def spacing(z: np.ndarray) -> float:
@@ -130,7 +133,8 @@ def _split(z: np.ndarray, members: np.ndarray, k: int, seed: int) -> list[np.nda
 def _remove_redundant(z: np.ndarray, groups: list[np.ndarray], votes: np.ndarray, radius: float) -> list[int]:
     """One pick per group, best-voted groups first; a group whose best is within `radius` of an
     earlier pick falls back to its next member that is not (or keeps its best if none is)."""
-    order = sorted(range(len(groups)), key=lambda g: -votes[groups[g][0]])
+    best = np.nan_to_num(np.array([votes[g[0]] for g in groups], dtype=np.float64), nan=-np.inf)
+    order = sorted(range(len(groups)), key=lambda g: -best[g])  # unvoted singletons last
     picks: list[int] = []
     for g in order:
         choice = groups[g][0]
