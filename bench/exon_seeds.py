@@ -33,11 +33,12 @@ def main() -> None:
             subprocess.run(
                 [sys.executable, str(ROOT / "stages/train_exon.py"), "--params", str(tmp / "params.yaml"),
                  "--data", str(ROOT / "data/processed"), "--model", str(tmp / f"model_{seed}"),
-                 "--metrics", str(metrics), "--curves", str(tmp / f"curves_{seed}.tsv"),
+                 "--metrics", str(metrics), "--timing", str(tmp / f"timing_{seed}.json"), "--curves", str(tmp / f"curves_{seed}.tsv"),
                  "--figures", str(tmp / f"figures_{seed}")],
                 check=True, capture_output=True, text=True,
             )
-            rows.append((seed, json.loads(metrics.read_text())))
+            timing = json.loads((tmp / f"timing_{seed}.json").read_text())
+            rows.append((seed, {**json.loads(metrics.read_text()), **timing}))
             print(f"seed {seed} done: {rows[-1][1]}", file=sys.stderr)
     accuracy = np.array([m["test_accuracy"] for _, m in rows])
     print("| seed | test_accuracy | kl | neg_ssim | train_seconds |\n|---|---|---|---|---|")

@@ -61,8 +61,9 @@ def main() -> None:
     from latentlab.data.download import embedded_file
     from latentlab.data.formats import read_embedded_csv
     from latentlab.data.splits import stratified_split, to_unit_range
-    from latentlab.models.training import shuffled_batches
-    from latentlab.models.vae import VAE, VAEConfig
+    from latentlab.models.common.training import shuffled_batches
+    from latentlab.models.vae.config import VAEConfig
+    from latentlab.models.vae.model import VAE
 
     images, labels = read_embedded_csv(embedded_file())
     train_idx, _ = stratified_split(labels, params["data"]["test_fraction"], seed)

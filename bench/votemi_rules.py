@@ -87,7 +87,7 @@ def main() -> None:
 
     from sklearn.decomposition import PCA
 
-    from latentlab.models.registry import load_model
+    from latentlab.models.family import load_model
     from latentlab.seeding import make_deterministic
 
     params = yaml.safe_load((ROOT / "params.yaml").read_text())

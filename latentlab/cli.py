@@ -1,19 +1,45 @@
-"""What every stage script shares: one clear line and exit code 2 for bad params or data."""
+"""What every stage script shares: quiet TensorFlow start-up, and one line with a non-zero exit
+for every expected failure (bad params, bad data or model files, a diverged training, Ctrl-C).
+Set LATENTLAB_TRACEBACK=1 to get the full traceback instead."""
 from __future__ import annotations
 
+import os
 import sys
 from typing import Callable
 
-from .data.formats import DataError
-from .params import ParamsError
+from .seeding import quiet_tensorflow  # noqa: E402
+
+quiet_tensorflow()  # before TensorFlow is imported anywhere
+
+from .data.formats import DataError  # noqa: E402
+from .io import NotFinite  # noqa: E402
+from .models.common.contract import ModelFileError, TrainingDiverged  # noqa: E402
+from .params import ParamsError  # noqa: E402
+
+# (exception, prefix of the line, exit code)
+EXPECTED = (
+    (ParamsError, "params.yaml", 2),
+    (DataError, "data", 2),
+    (ModelFileError, "model", 2),
+    (TrainingDiverged, "training", 1),
+    (NotFinite, "metric not finite", 1),
+)
 
 
 def run_stage(main: Callable[[], None]) -> None:
+    stage = os.path.splitext(os.path.basename(sys.argv[0]))[0]
     try:
         main()
-    except ParamsError as error:
-        print(f"params.yaml: {error}", file=sys.stderr)
-        sys.exit(2)
-    except DataError as error:
-        print(f"data: {error}", file=sys.stderr)
-        sys.exit(2)
+    except KeyboardInterrupt:
+        if os.environ.get("LATENTLAB_TRACEBACK"):
+            raise
+        print(f"{stage}: interrupted; nothing of this run was kept", file=sys.stderr)
+        sys.exit(130)
+    except Exception as error:
+        for kind, prefix, code in EXPECTED:
+            if isinstance(error, kind):
+                if os.environ.get("LATENTLAB_TRACEBACK"):
+                    raise
+                print(f"{prefix}: {error}" if kind is not NotFinite else f"{stage}: {prefix}: {error}", file=sys.stderr)
+                sys.exit(code)
+        raise

@@ -9,12 +9,12 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 import numpy as np
 
@@ -22,14 +22,28 @@ import numpy as np
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
+class NotFinite(ValueError):
+    """A metric that is NaN or infinite: never written, the stage fails instead."""
+
+
+def _leftover_free(target: Path) -> Path:
+    """The one temporary name of `target`: `.<name>.tmp` beside it. The name is fixed, so the
+    next run of a stage removes what a killed run left there; .dvcignore and .gitignore hide it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".{target.name}.tmp"
+    if tmp.is_dir() and not tmp.is_symlink():
+        shutil.rmtree(tmp)
+    elif tmp.exists() or tmp.is_symlink():
+        tmp.unlink()
+    return tmp
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds."""
+    """Yield a temporary path beside `path`; rename it onto `path` only if the block succeeds.
+    Files are created by the caller with the usual permissions (the umask's)."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    tmp_path = _leftover_free(target)
     try:
         yield tmp_path
         os.replace(tmp_path, target)
@@ -42,8 +56,8 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
 def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     """Yield an empty temporary folder beside `path`; it replaces `path` only on success."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp_path = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    tmp_path = _leftover_free(target)
+    tmp_path.mkdir()  # mode 0o777 less the umask, unlike mkdtemp's 0o700
     try:
         yield tmp_path
         if target.exists():
@@ -54,14 +68,43 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
             shutil.rmtree(tmp_path)
 
 
+def _refuse_non_finite(data, where: str = "") -> None:
+    if isinstance(data, float) and not math.isfinite(data):
+        raise NotFinite(f"{where or 'value'} is {data}")
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            _refuse_non_finite(value, f"{where}.{key}" if where else str(key))
+    elif isinstance(data, (list, tuple)):
+        for i, value in enumerate(data):
+            _refuse_non_finite(value, f"{where}[{i}]")
+
+
 def write_json(path: str | os.PathLike, data: Mapping) -> None:
+    """Sorted, indented JSON; a NaN or infinite number raises NotFinite and writes nothing."""
+    _refuse_non_finite(data)
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=True, allow_nan=False) + "\n")
 
 
 def write_text(path: str | os.PathLike, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text)
+
+
+def rewrite_zip_reproducibly(path: str | os.PathLike, edit: Callable[[str, bytes], bytes] | None = None) -> None:
+    """Rewrite the zip archive at `path` (a .keras model, an .xlsx workbook) with every member
+    stamped with one fixed date, in the same order; `edit(name, data)` may rewrite a member
+    (a save date inside it). The same contents then always give the same bytes."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info.filename)) for info in source.infolist()]
+    with atomic_path(path) as tmp:
+        with zipfile.ZipFile(tmp, "w") as archive:
+            for info, data in members:
+                fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+                fixed.compress_type = info.compress_type
+                fixed.external_attr = 0o644 << 16
+                archive.writestr(fixed, edit(info.filename, data) if edit else data)
 
 
 def save_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
@@ -81,8 +124,16 @@ def save_npz(path: str | os.PathLike, **arrays: np.ndarray) -> None:
 
 
 def load_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    with np.load(path, allow_pickle=False) as archive:
-        return {name: archive[name] for name in archive.files}
+    """Every array of an .npz file; a missing or unreadable file raises DataError naming it."""
+    from .data.formats import DataError
+
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            return {name: archive[name] for name in archive.files}
+    except FileNotFoundError:
+        raise DataError(f"{path}: missing (run the stage that writes it: dvc repro)") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
+        raise DataError(f"{path}: not a readable .npz file ({error}); rerun the stage that writes it") from None
 
 
 def save_figure(figure, path: str | os.PathLike, **kwargs) -> None:

@@ -1,12 +1,15 @@
-"""The params.yaml schema and its validation.
+"""The params.yaml schema, its validation, and the checks of params against the data.
 
-Stages call `load_params` before doing any work: an unknown key, a wrong type or an impossible
-value raises ParamsError naming the dotted key and what was expected, so nothing is half-written.
-Pure Python: importable without TensorFlow.
+`load_params` reads params.yaml as YAML 1.2 reads numbers (so 1e-4 is a number, as DVC has it)
+and checks every key: unknown and missing keys, types and ranges, each model family's own
+sections (declared in its package, found through latentlab.models.family), and the values the
+data cannot take (split sizes, labelled counts, knn_k, budgets, fid.n_samples). ParamsError
+names the dotted key and the limit. Pure Python: importable without TensorFlow.
 """
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -14,8 +17,6 @@ from typing import Any, Callable
 import yaml
 
 DATASETS = ("mnist-embedded", "mnist", "fashion-mnist", "cifar10", "svhn", "celeba")
-VAE_MODES = ("vae", "ae", "no_encoder")
-VAE_NOISE = ("none", "salt_pepper", "gaussian")
 
 
 class ParamsError(ValueError):
@@ -55,8 +56,16 @@ def number(minimum: float, maximum: float | None = None, *, open_min: bool = Fal
     )
 
 
+def fraction() -> Rule:
+    return Rule("a number >= 0 and < 1", lambda v: _is_number(v) and 0 <= v < 1)
+
+
 def choice(*options: str) -> Rule:
     return Rule("one of " + ", ".join(options), lambda v: v in options)
+
+
+def boolean() -> Rule:
+    return Rule("true or false", lambda v: isinstance(v, bool))
 
 
 def eps_rule() -> Rule:
@@ -68,16 +77,21 @@ def eps_per_model() -> Rule:
                 lambda v: isinstance(v, dict) and all(isinstance(k, str) and eps_rule().accepts(e) for k, e in v.items()))
 
 
-def positive_numbers() -> Rule:
-    return Rule("a non-empty list of numbers > 0",
-                lambda v: isinstance(v, list) and len(v) > 0 and all(_is_number(x) and x > 0 for x in v))
+def positive_numbers(unique: bool = False) -> Rule:
+    """A non-empty list of numbers > 0; `unique` for lists that name runs (a foreach in dvc.yaml)."""
+    def accepts(v):
+        return (isinstance(v, list) and len(v) > 0 and all(_is_number(x) and x > 0 for x in v)
+                and (not unique or len({float(x) for x in v}) == len(v)))
+
+    return Rule("a non-empty list of numbers > 0" + (", each once" if unique else ""), accepts)
 
 
 def optional_path() -> Rule:
     return Rule("null or a path", lambda v: v is None or (isinstance(v, str) and v != ""))
 
 
-SCHEMA: dict[str, Any] = {
+# The sections every pipeline has; each model family adds its own (latentlab/models/<family>/config.py).
+CORE_SCHEMA: dict[str, Any] = {
     "seed": integer(0),
     "data": {
         "dataset": choice(*DATASETS),
@@ -86,60 +100,10 @@ SCHEMA: dict[str, Any] = {
         "n_labeled": integer(1),
         "colorful_test_pairs": integer(0),
     },
-    "vae": {
-        "mode": choice(*VAE_MODES),
-        "dim_z": integer(1),
-        "n_hidden": integer(1),
-        "dropout": Rule("a number >= 0 and < 1", lambda v: _is_number(v) and 0 <= v < 1),
-        "beta": number(0.0),
-        "noise": choice(*VAE_NOISE),
-        "noise_factor": number(0.0),
-        "learning_rate": number(0.0, open_min=True),
-        "batch_size": integer(1),
-        "epochs": integer(1),
-        "elbo_samples": integer(1),
-        "prr_grid": integer(1, 50),
-        "manifold_grid": integer(2, 50),
-        "z_range": number(0.0, open_min=True),
-    },
-    "vae_wide": {  # replaces these keys of `vae` for the second VAE
-        "dim_z": integer(1),
-        "epochs": integer(1),
-    },
-    "exon": {
-        "latent_dim": integer(2),
-        "sigma": number(0.0, open_min=True),
-        "dist": number(0.0, open_min=True),
-        "sigma1": number(0.0, open_min=True),
-        "sigma2": number(0.0, open_min=True),
-        "beta": number(0.0),
-        "lambda1": number(0.0),
-        "rampup_epochs": integer(0),
-        "learning_rate": number(0.0, open_min=True),
-        "weight_decay": number(0.0),
-        "batch_size": integer(1),
-        "labeled_batch_size": integer(1),
-        "epochs": integer(1),
-        "ema_decay": Rule("a number >= 0 and < 1", lambda v: _is_number(v) and 0 <= v < 1),
-        "mixup_alpha_labeled": number(0.0, open_min=True),
-        "mixup_alpha_unlabeled": number(0.0, open_min=True),
-    },
-    "path_latent_recon": {
-        "betas": positive_numbers(),
-        "epochs": integer(1),
-    },
-    "pre_design": {
-        "radii": positive_numbers(),
-        "n_labeled": integer(2),
-        "beta": number(0.0),
-        "epochs": integer(1),
-        "points": integer(2),
-        "x_range": number(0.0, open_min=True),
-    },
     "classifier": {
         "width": integer(1),
         "feature_dim": integer(2),
-        "dropout": Rule("a number >= 0 and < 1", lambda v: _is_number(v) and 0 <= v < 1),
+        "dropout": fraction(),
         "learning_rate": number(0.0, open_min=True),
         "batch_size": integer(1),
         "epochs": integer(1),
@@ -157,15 +121,30 @@ SCHEMA: dict[str, Any] = {
         "budget": integer(1),
         "candidates": integer(2),
         "mi_bins": integer(2, 64),
-        "normalized_mi": Rule("true or false", lambda v: isinstance(v, bool)),
+        "normalized_mi": boolean(),
         "eps_per_model": eps_per_model(),
         "random_repeats": integer(1),
     },
 }
 
 
-def validate(params: Any, schema: dict[str, Any] = SCHEMA, prefix: str = "") -> dict:
-    """Check `params` against `schema` completely; return it unchanged or raise ParamsError."""
+def full_schema() -> dict[str, Any]:
+    """CORE_SCHEMA with every model family's sections, in params.yaml's order of sections."""
+    from .models.family import all_families
+
+    schema = dict(CORE_SCHEMA)
+    for family in all_families():
+        for section, rules in family.params.items():
+            if section in schema:
+                raise RuntimeError(f"params section {section!r} is claimed twice (family {family.name})")
+            schema[section] = rules
+    return schema
+
+
+def validate(params: Any, schema: dict[str, Any] | None = None, prefix: str = "") -> dict:
+    """Check `params` against `schema` (default: the full schema) completely; return it
+    unchanged or raise ParamsError."""
+    schema = full_schema() if schema is None else schema
     where = prefix.rstrip(".") or "params"
     if not isinstance(params, dict):
         raise ParamsError(f"{where}: expected a mapping of keys, got {type(params).__name__}")
@@ -189,23 +168,122 @@ def _describe(rule: Rule | dict) -> str:
     return "a section" if isinstance(rule, dict) else rule.expected
 
 
+# ----- YAML 1.2 numbers -----
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """SafeLoader reading floats as YAML 1.2 (and DVC) do: 1e-4 and 1E5 are numbers, not strings."""
+
+
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                  |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+                  |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+                  |[-+]?\.(?:inf|Inf|INF)
+                  |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+0123456789."),
+)
+
+
+def read_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 (a SafeLoader subclass)
+
+
+# ----- the pipeline's models (dvc.yaml's `models`) -----
+
+
+def pipeline_models(pipeline: str | Path = "dvc.yaml") -> dict[str, str]:
+    """dvc.yaml's `vars: models` mapping (model name -> family); {} when there is no dvc.yaml."""
+    path = Path(pipeline)
+    if not path.is_file():
+        return {}
+    declared = yaml.safe_load(path.read_text()).get("vars", [])
+    return next((v["models"] for v in declared if isinstance(v, dict) and "models" in v), {})
+
+
 def check_model_names(mapping: dict, key: str, pipeline: str | Path = "dvc.yaml") -> None:
     """Refuse keys of `mapping` that name no model of the pipeline's `models` (a typo would
     otherwise fall back to the default silently). Skipped when there is no dvc.yaml here."""
-    path = Path(pipeline)
-    if not path.is_file():
-        return
-    declared = yaml.safe_load(path.read_text()).get("vars", [])
-    models = next((v["models"] for v in declared if isinstance(v, dict) and "models" in v), {})
+    if Path(pipeline).is_file():
+        check_model_names_in(mapping, key, pipeline_models(pipeline))
+
+
+# ----- params against the data -----
+
+
+@dataclass(frozen=True)
+class DataSize:
+    """The sizes the params are checked against: known from the dataset before reading it."""
+
+    n_train: int
+    n_test: int
+    train_per_class: tuple[int, ...]  # a lower bound for each class (equal bounds: one per class)
+    n_classes: int
+    channels: int
+
+    @property
+    def labeled(self) -> bool:
+        return self.n_classes > 0
+
+
+def data_size(data: dict) -> DataSize:
+    from .data.sources import SHAPES
+
+    shape = SHAPES[data["dataset"]]
+    if shape.n_test is None:  # split here: sklearn puts ceil(fraction * n) images in the test split
+        n_test = math.ceil(data["test_fraction"] * shape.n_train)
+        n_train = shape.n_train - n_test
+        per_class_test = math.ceil(n_test / max(shape.n_classes, 1))
+        fewest = max(shape.fewest_per_class - per_class_test - 1, 0)  # stratified, up to one off
+    else:
+        n_train, n_test, fewest = shape.n_train, shape.n_test, shape.fewest_per_class
+    return DataSize(n_train, n_test, (fewest,) * shape.n_classes, shape.n_classes, shape.channels)
+
+
+def check_against_data(params: dict, data: DataSize, models: dict[str, str] | None = None) -> None:
+    """Raise ParamsError, naming the key and its limit, for values the data cannot take."""
+    n_labeled = params["data"]["n_labeled"]
+    if data.labeled:
+        if n_labeled % data.n_classes:
+            raise ParamsError(f"data.n_labeled: {n_labeled} cannot be balanced across {data.n_classes} classes "
+                              f"(expected a multiple of {data.n_classes})")
+        most = min(data.train_per_class) * data.n_classes
+        if n_labeled > most:
+            raise ParamsError(f"data.n_labeled: {n_labeled} is more than the training split can balance "
+                              f"(at most {most}: {min(data.train_per_class)} per class)")
+    limits = {
+        "probe.knn_k": (params["probe"]["knn_k"], data.n_train, "training images"),
+        "votemi.budget": (params["votemi"]["budget"], data.n_train, "training images"),
+        "votemi.min_samples": (params["votemi"]["min_samples"], data.n_train, "training images"),
+        "fid.n_samples": (params["fid"]["n_samples"], min(data.n_test, data.n_train), "images of the test split"),
+    }
+    for key, (value, limit, what) in limits.items():
+        if value > limit:
+            raise ParamsError(f"{key}: {value} is more than the {limit} {what}; at most {limit}")
+    features = params["classifier"]["feature_dim"]
+    if params["fid"]["n_samples"] <= features:
+        raise ParamsError(f"fid.n_samples: {params['fid']['n_samples']} samples cannot estimate a covariance of "
+                          f"{features} features (classifier.feature_dim); at least {features + 1}")
+    if models is not None:
+        check_model_names_in(params["votemi"]["eps_per_model"], "votemi.eps_per_model", models)
+    from .models.family import all_families
+
+    for family in all_families():
+        if family.check is not None:
+            family.check(params, data)
+
+
+def check_model_names_in(mapping: dict, key: str, models: dict[str, str]) -> None:
     for name in mapping:
         if name not in models:
-            raise ParamsError(f"{key}: {name!r} is not a model of {path.name} (models: {', '.join(models)})")
+            raise ParamsError(f"{key}: {name!r} is not a model of dvc.yaml (models: {', '.join(models)})")
 
 
 def load_params(path: str | Path = "params.yaml") -> dict:
     """Read and validate the whole params file (every stage checks all of it before working)."""
     try:
-        params = yaml.safe_load(Path(path).read_text())
+        params = read_yaml(Path(path).read_text())
     except FileNotFoundError:
         raise ParamsError(f"{path}: no such params file") from None
     except yaml.YAMLError as error:

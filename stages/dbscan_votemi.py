@@ -14,7 +14,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
     parser.add_argument("--model-name", required=True, help="the model's name in dvc.yaml (for votemi.eps_per_model)")
-    parser.add_argument("--family", required=True, help="the model family in latentlab.models.registry (vae, exon)")
+    parser.add_argument("--family", required=True, help="the model family: a package under latentlab/models/")
     parser.add_argument("--model", required=True, help="the trained model's folder (its decoder)")
     parser.add_argument("--embeddings", required=True, help="the embed stage's folder for this model")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
@@ -43,7 +43,7 @@ def main() -> None:
             "finds no cluster (every point is noise); raise eps, lower min_samples, or use eps: auto"
         )
 
-    from latentlab.models.registry import load_model
+    from latentlab.models.family import load_model
     from latentlab.seeding import make_deterministic
 
     make_deterministic(seed)

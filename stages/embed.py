@@ -12,7 +12,7 @@ from latentlab.params import load_params
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--family", required=True, help="the model family in latentlab.models.registry (vae, exon)")
+    parser.add_argument("--family", required=True, help="the model family: a package under latentlab/models/")
     parser.add_argument("--model", required=True, help="the trained model's folder")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
     parser.add_argument("--out", required=True, help="folder for train/test npz and csv")
@@ -20,7 +20,7 @@ def main() -> None:
 
     seed = load_params(args.params)["seed"]
 
-    from latentlab.models.registry import load_model
+    from latentlab.models.family import load_model
     from latentlab.seeding import make_deterministic
 
     make_deterministic(seed)

@@ -3,22 +3,23 @@
 probe_accuracy: logistic regression fitted on the `n_labeled` labelled training codes only;
 knn_accuracy: k nearest neighbours over all training codes and labels;
 cluster_accuracy: k-means (k = number of classes) on the test codes, Hungarian-matched to labels.
-All three are scored on the test codes. Models with their own class output (EXoN's classifier)
-add classifier_accuracy on the test images.
+All three are scored on the test codes. Families with a class output add classifier_accuracy on
+the test images: directly when its ids are labels (EXoN's classifier), after the Hungarian
+matching of ids to labels when they are clusters (a GAN's categorical code), with the mapping.
 """
 import argparse
 
 from latentlab.cli import run_stage
 from latentlab.io import load_npz, write_json
-from latentlab.metrics.accuracy import kmeans_cluster_accuracy, knn_accuracy, linear_probe_accuracy
-from latentlab.models.registry import FAMILIES_WITH_CLASSES
+from latentlab.metrics.accuracy import class_output_accuracy, kmeans_cluster_accuracy, knn_accuracy, linear_probe_accuracy
+from latentlab.models.family import get_family
 from latentlab.params import load_params
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--family", required=True, help="the model family in latentlab.models.registry (vae, exon)")
+    parser.add_argument("--family", required=True, help="the model family: a package under latentlab/models/")
     parser.add_argument("--model", required=True, help="the trained model's folder")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
     parser.add_argument("--embeddings", required=True, help="the embed stage's folder for this model")
@@ -36,16 +37,17 @@ def main() -> None:
         "cluster_accuracy": kmeans_cluster_accuracy(test["z"], test["y"], seed),
         "n_labeled": int(len(labeled)),
     }
-    if args.family in FAMILIES_WITH_CLASSES:  # TensorFlow is loaded only for these
-        from latentlab.models.registry import load_model
+    family = get_family(args.family)
+    if family.class_ids is not None:  # TensorFlow is loaded only for these
+        from latentlab.models.family import load_model
         from latentlab.seeding import make_deterministic
 
         make_deterministic(seed)
         classify = load_model(args.family, args.model).classify
         images = load_npz(f"{args.data}/test.npz")
-        metrics["classifier_accuracy"] = float((classify(images["x"]) == images["y"]).mean())
+        metrics.update(class_output_accuracy(classify(images["x"]), images["y"], family.class_ids))
     write_json(args.metrics, metrics)
-    print(", ".join(f"{k} {v:.4f}" for k, v in metrics.items()))
+    print(", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from latentlab.params import ParamsError, load_params
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--family", required=True, help="the model family in latentlab.models.registry (vae, exon)")
+    parser.add_argument("--family", required=True, help="the model family: a package under latentlab/models/")
     parser.add_argument("--model", required=True, help="the trained model's folder")
     parser.add_argument("--classifier", required=True, help="the train_classifier stage's folder")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
@@ -22,8 +22,8 @@ def main() -> None:
     settings, seed = params["fid"], params["seed"]
     test, train = load_npz(f"{args.data}/test.npz"), load_npz(f"{args.data}/train.npz")
     n = settings["n_samples"]
-    if n > len(test["x"]) or n > len(train["x"]):
-        raise ParamsError(f"fid.n_samples: {n} is more than the test split holds ({len(test['x'])} images)")
+    if n > min(len(test["x"]), len(train["x"])):  # check_params refuses this first; kept for a stage run alone
+        raise ParamsError(f"fid.n_samples: {n} is more than the {min(len(test['x']), len(train['x']))} images of the test split")
     weights = settings["inception_weights"]
     if weights is not None and not Path(weights).is_file():
         raise ParamsError(f"fid.inception_weights: no file at {weights} (it is never downloaded)")
@@ -31,19 +31,19 @@ def main() -> None:
     from latentlab.seeding import make_deterministic
 
     make_deterministic(seed)
-    import keras
     import numpy as np
 
     from latentlab.metrics.fid import TooFewSamples, frechet_distance
     from latentlab.models.classifier import FEATURES, feature_extractor
-    from latentlab.models.registry import load_model
+    from latentlab.models.common.persistence import load_keras
+    from latentlab.models.family import load_model
 
     rng = np.random.default_rng(seed)
     real_test = test["x"][np.sort(rng.choice(len(test["x"]), n, replace=False))]
     real_train = train["x"][np.sort(rng.choice(len(train["x"]), n, replace=False))]
     samples = load_model(args.family, args.model).sample(n, seed)
 
-    extractor = feature_extractor(keras.saving.load_model(Path(args.classifier) / "classifier.keras"))
+    extractor = feature_extractor(load_keras(Path(args.classifier) / "classifier.keras"))
     features = {name: extractor.predict(images, batch_size=500, verbose=0) for name, images in
                 (("test", real_test), ("train", real_train), ("samples", samples))}
     try:

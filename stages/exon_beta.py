@@ -33,16 +33,19 @@ def main() -> None:
     from latentlab.seeding import make_deterministic
 
     make_deterministic(seed)
-    from latentlab.data.splits import to_symmetric_range
     from dataclasses import replace
 
-    from latentlab.models.exon import EXoN
-    from latentlab.models.exon_training import fit_exon
+    from latentlab.models.common.pixels import to_symmetric_range
+    from latentlab.models.common.training import StopOnNonFiniteLoss
+    from latentlab.models.exon.model import EXoN
+    from latentlab.models.exon.training import fit_exon
 
     trained = EXoN.load_from(args.model)
     config = replace(trained.config, beta=args.beta)
     x_train = to_symmetric_range(train["x"])
-    model = fit_exon(config, settings, x_train, labeled, train["y"], sweep["epochs"], seed, start_from=trained)
+    guard = StopOnNonFiniteLoss(f"exon_beta@{args.beta:g}", f"exon.learning_rate {settings['learning_rate']:g}")
+    model = fit_exon(config, settings, x_train, labeled, train["y"], sweep["epochs"], seed, callbacks=[guard],
+                     start_from=trained)
     x_test = to_symmetric_range(test["x"])
     shown = np.array([np.flatnonzero(test["y"] == k)[0] for k in range(n_classes)])[:SHOWN]
     mean, _ = model.encoder.predict(x_test[shown], verbose=0)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from latentlab.cli import run_stage
 from latentlab.io import atomic_dir, load_npz, save_figure, write_text
-from latentlab.params import load_params
+from latentlab.params import ParamsError, load_params, pipeline_models
 
 
 def main() -> None:
@@ -17,8 +17,13 @@ def main() -> None:
     parser.add_argument("--metrics", required=True, help="reports/metrics")
     parser.add_argument("--figures", required=True, help="folder for the figures")
     parser.add_argument("--summary", required=True, help="the markdown summary to write")
+    parser.add_argument("--pipeline", default="dvc.yaml", help="whose `models` are drawn, and only those")
     args = parser.parse_args()
     load_params(args.params)
+    models = list(pipeline_models(args.pipeline))
+    missing = [m for m in models if not (Path(args.selections) / m / "picks.npz").is_file()]
+    if missing:
+        raise ParamsError(f"dvc.yaml models: no selection for {', '.join(missing)} in {args.selections} (run dvc repro)")
 
     from latentlab.plots.images import image_grid
     from latentlab.plots.selection import cluster_scatter, picks_comparison
@@ -27,8 +32,8 @@ def main() -> None:
     table = collect_metrics(args.metrics)
     train = load_npz(Path(args.data) / "train.npz")
     with atomic_dir(args.figures) as figures:
-        for folder in sorted(Path(args.selections).iterdir()):
-            model = folder.name
+        for model in sorted(models):  # exactly the pipeline's models: never a leftover folder
+            folder = Path(args.selections) / model
             picks = load_npz(folder / "picks.npz")
             codes = load_npz(Path(args.embeddings) / model / "train.npz")
             scores = table.get("votemi", {}).get(model, {})

@@ -9,8 +9,6 @@ from latentlab.cli import run_stage
 from latentlab.io import load_npz, save_npz
 from latentlab.params import ParamsError, load_params
 
-DIGITS = (0, 1)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -25,19 +23,25 @@ def main() -> None:
     train = load_npz(f"{args.data}/train.npz")
     if train["x"].shape[-1] != 1:
         raise ParamsError("data.dataset: pre_design uses the MNIST digits 0 and 1 (a grey-scale digit set)")
+    from latentlab.models.exon.config import PRE_DESIGN_DIGITS as DIGITS
+
     keep = np.isin(train["y"], DIGITS)
     x01, y = train["x"][keep], train["y"][keep]
 
-    from latentlab.data.splits import balanced_labeled_subset, to_symmetric_range
+    from latentlab.data.splits import balanced_labeled_subset
     from latentlab.seeding import make_deterministic
 
-    labeled = balanced_labeled_subset(y, design["n_labeled"], seed)
+    labeled = balanced_labeled_subset(y, design["n_labeled"], seed, key="pre_design.n_labeled")
     make_deterministic(seed)
-    from latentlab.models.exon_training import config_from_params, fit_exon
+    from latentlab.models.common.pixels import to_symmetric_range
+    from latentlab.models.common.training import StopOnNonFiniteLoss
+    from latentlab.models.exon.config import config_from_params
+    from latentlab.models.exon.training import fit_exon
 
     config = config_from_params(exon_params, x01.shape[1:], len(DIGITS), seed, latent_dim=2, prior_layout="x_axis",
                                 radius=args.radius, beta=design["beta"])
-    model = fit_exon(config, exon_params, to_symmetric_range(x01), labeled, y, design["epochs"], seed)
+    guard = StopOnNonFiniteLoss(f"pre_design@{args.radius:g}", f"exon.learning_rate {exon_params['learning_rate']:g}")
+    model = fit_exon(config, exon_params, to_symmetric_range(x01), labeled, y, design["epochs"], seed, callbacks=[guard])
     xs = np.linspace(-design["x_range"], design["x_range"], design["points"]).astype(np.float32)
     path = np.stack([xs, np.zeros_like(xs)], axis=1)
     save_npz(args.out, radius=np.float64(args.radius), x=xs, images=(model.decode(path) + 1.0) / 2.0)

@@ -25,6 +25,8 @@ def main() -> None:
     import numpy as np
 
     from latentlab.models.classifier import build_classifier
+    from latentlab.models.common.persistence import save_keras
+    from latentlab.models.common.training import StopOnNonFiniteLoss
 
     train, test = load_npz(f"{args.data}/train.npz"), load_npz(f"{args.data}/test.npz")
     if (train["y"] < 0).any():
@@ -44,12 +46,13 @@ def main() -> None:
         epochs=settings["epochs"],
         batch_size=settings["batch_size"],
         shuffle=True,
+        callbacks=[StopOnNonFiniteLoss("train_classifier", f"classifier.learning_rate {settings['learning_rate']:g}")],
         verbose=1 if sys.stdout.isatty() else 2,
     )
     predictions = np.argmax(model.predict(test["x"], batch_size=500, verbose=0), axis=1)
     accuracy = float(np.mean(predictions == test["y"]))
     with atomic_dir(args.model) as folder:
-        model.save(folder / "classifier.keras")
+        save_keras(model, folder / "classifier.keras")
     write_json(args.metrics, {"test_accuracy": accuracy})
     print(f"classifier test accuracy {accuracy:.4f}")
 

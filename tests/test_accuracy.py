@@ -44,3 +44,25 @@ def test_probes_on_separable_data_are_near_one_and_on_noise_near_chance():
     rng = np.random.default_rng(5)
     noise = rng.normal(size=z.shape)
     assert linear_probe_accuracy(noise, y, rng.normal(size=z.shape), y) < 0.4
+
+
+def test_class_output_is_scored_as_labels_or_as_matched_clusters():
+    from latentlab.metrics.accuracy import class_output_accuracy
+
+    labels = np.repeat(np.arange(4), 25)
+    permuted = (labels + 1) % 4  # every id right, under another name: a GAN's categorical code
+    assert class_output_accuracy(labels, labels, "labels") == {"classifier_accuracy": 1.0}
+    assert class_output_accuracy(permuted, labels, "labels")["classifier_accuracy"] == 0.0
+    clusters = class_output_accuracy(permuted, labels, "clusters")
+    assert clusters["classifier_accuracy"] == 1.0
+    assert clusters["class_mapping"] == {"0": 3, "1": 0, "2": 1, "3": 2}
+    with pytest.raises(ValueError):
+        class_output_accuracy(labels, labels, "probabilities")
+
+
+def test_knn_refuses_k_larger_than_the_training_codes():
+    from latentlab.metrics.accuracy import knn_accuracy
+
+    z = np.zeros((5, 2))
+    with pytest.raises(ValueError, match="k = 6 is more than the 5 training codes"):
+        knn_accuracy(z, np.arange(5), z, np.arange(5), k=6)

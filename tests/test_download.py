@@ -30,8 +30,10 @@ def test_wrong_checksum_fails_and_leaves_no_output(tmp_path):
     write_mnist_folder(tmp_path / "src")
     table = _table_for(tmp_path / "src")
     write_mnist_folder(tmp_path / "src", seed=1)  # same sizes, other content
-    with pytest.raises(DataError, match="SHA-256"):
+    with pytest.raises(DataError, match="SHA-256") as error:
         acquire("mnist", tmp_path / "raw", tmp_path / "src", sources=table)
+    assert str(error.value).startswith(str(tmp_path / "src" / "t10k-images-idx3-ubyte.gz"))  # the user's file
+    assert ".tmp" not in str(error.value)
     assert not (tmp_path / "raw").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["src"]  # no staging folder left behind
 

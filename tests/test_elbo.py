@@ -1,6 +1,6 @@
 import numpy as np
 
-from latentlab.metrics.elbo import bernoulli_nll, elbo_summary, gaussian_kl
+from latentlab.models.vae.elbo import bernoulli_nll, elbo_summary, gaussian_kl
 
 
 def test_bernoulli_nll_matches_direct_formula_and_is_stable():

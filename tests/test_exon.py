@@ -7,9 +7,12 @@ import pytest
 keras = pytest.importorskip("keras")
 from scipy.stats import multivariate_normal  # noqa: E402
 
-from latentlab.models import exon as exon_lib  # noqa: E402
-from latentlab.models.exon import EXoN, EXoNConfig  # noqa: E402
-from latentlab.models.training import semi_supervised_batches  # noqa: E402
+from latentlab.models.common.training import semi_supervised_batches  # noqa: E402
+from latentlab.models.exon import model as exon_lib  # noqa: E402
+from latentlab.models.exon.config import EXoNConfig  # noqa: E402
+from latentlab.models.exon.interpretation import vnat  # noqa: E402
+from latentlab.models.exon.model import EXoN  # noqa: E402
+from latentlab.models.exon.prior import prior_log_density, prior_parameters  # noqa: E402
 from latentlab.seeding import make_deterministic  # noqa: E402
 
 SHAPE = (28, 28, 1)
@@ -17,18 +20,18 @@ SHAPE = (28, 28, 1)
 
 def test_mnist_prior_layout_and_log_density_match_a_direct_computation():
     config = EXoNConfig(image_shape=SHAPE, sigma=4.0)
-    means, variances = exon_lib.prior_parameters(config)
+    means, variances = prior_parameters(config)
     radius = 2 * 2.0 / math.sin(math.pi / 10)
     np.testing.assert_allclose(np.linalg.norm(means, axis=1), radius)
     np.testing.assert_allclose(np.arctan2(means[0, 1], means[0, 0]), math.pi / 10)
     z = np.random.default_rng(0).normal(scale=8.0, size=(20, 2))
     direct = np.log(np.mean([multivariate_normal(m, np.diag(v)).pdf(z) for m, v in zip(means, variances)], axis=0))
-    np.testing.assert_allclose(exon_lib.prior_log_density(z, means, variances), direct, rtol=1e-8)
+    np.testing.assert_allclose(prior_log_density(z, means, variances), direct, rtol=1e-8)
 
 
 def test_cifar_prior_layout():
     config = EXoNConfig(image_shape=(32, 32, 3), architecture="cifar10", latent_dim=16, dist=1.0, sigma1=0.1, sigma2=1.0)
-    means, variances = exon_lib.prior_parameters(config)
+    means, variances = prior_parameters(config)
     np.testing.assert_array_equal(means[:, :10], np.eye(10))
     assert (means[:, 10:] == 0).all() and (variances[:, :10] == 0.1).all() and (variances[:, 10:] == 1.0).all()
 
@@ -88,9 +91,9 @@ def test_vnat_is_zero_when_posterior_equals_prior_and_grows_as_it_narrows():
     variances = np.full((2, 3), 4.0)
     log_variance = np.log(np.full((5, 2, 3), 4.0))
     labels = np.array([0, 0, 1, 1, 1])
-    np.testing.assert_allclose(exon_lib.vnat(log_variance, labels, variances), 0.0, atol=1e-12)
+    np.testing.assert_allclose(vnat(log_variance, labels, variances), 0.0, atol=1e-12)
     log_variance[:, 1, 0] = np.log(4.0 / math.e**2)
-    assert exon_lib.vnat(log_variance, labels, variances)[1, 0] == pytest.approx(2.0)
+    assert vnat(log_variance, labels, variances)[1, 0] == pytest.approx(2.0)
 
 
 def test_one_training_step_lowers_the_loss_and_changes_both_networks():
@@ -134,3 +137,33 @@ def test_save_load_round_trip_and_embedding(tmp_path):
     assert model.encode(x).shape == (6, 2)
     z, classes = model.sample_prior(20, seed=0)
     assert z.shape == (20, 2) and np.bincount(classes).tolist() == [2] * 10
+
+
+def test_interpolation_pairs_are_one_class_and_two_classes():
+    from latentlab.models.exon.figures import interpolation_pairs
+
+    labels = np.repeat(np.arange(5), 4)
+    for seed in range(10):
+        (a, b), (c, d) = interpolation_pairs(labels, seed)
+        assert a != b and labels[a] == labels[b]
+        assert c == a and labels[c] != labels[d]
+
+
+def test_blur_moves_each_code_only_along_the_dimensions_asked():
+    from types import SimpleNamespace
+
+    from latentlab.models.exon.figures import blur_codes_and_images
+
+    decoded = []
+    model = SimpleNamespace(config=SimpleNamespace(n_classes=2, latent_dim=3),
+                            decode=lambda z: decoded.append(z) or np.zeros((len(z), 2, 2, 1)))
+    z = np.arange(12, dtype=float).reshape(4, 3)
+    labels = np.array([0, 1, 0, 1])
+    active = np.array([[True, False, False], [False, True, True]])
+    images, _ = blur_codes_and_images(model, z, labels, active, np.ones((2, 3)), seed=0)
+    codes = decoded[0].reshape(2, 9, 3)
+    assert images.shape == (18, 2, 2, 1)
+    for k, base in ((0, z[0]), (1, z[1])):  # the first test code of each class
+        np.testing.assert_array_equal(codes[k, 0], base)
+        moved_active, moved_other = codes[k, 1:5] != base, codes[k, 5:9] != base
+        assert (moved_active == active[k]).all() and (moved_other == ~active[k]).all()

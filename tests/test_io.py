@@ -32,3 +32,54 @@ def test_npz_is_byte_identical_and_pickle_free(tmp_path):
     with pytest.raises(TypeError, match="pickle"):
         save_npz(tmp_path / "c.npz", bad=np.array([{}, 1], dtype=object))
     assert not (tmp_path / "c.npz").exists()
+
+
+def test_a_killed_writers_leftover_is_removed_by_the_next_write(tmp_path):
+    from latentlab.io import atomic_dir
+
+    leftover = tmp_path / ".out.tmp"
+    leftover.mkdir()
+    (leftover / "half.png").write_bytes(b"x")
+    with atomic_dir(tmp_path / "out") as out:
+        (out / "done.txt").write_text("ok")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert (tmp_path / "out" / "done.txt").read_text() == "ok"
+
+
+def test_outputs_follow_the_umask(tmp_path):
+    import os
+
+    from latentlab.io import atomic_dir, write_json
+
+    old = os.umask(0o022)
+    try:
+        with atomic_dir(tmp_path / "out") as out:
+            write_json(out / "m.json", {"a": 1})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
+    assert (tmp_path / "out" / "m.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_selection_table_written_twice_is_the_same_file(tmp_path):
+    import time
+
+    from latentlab.selection.export import write_selection_table
+
+    rng = np.random.default_rng(0)
+    args = (np.array([0, 2]), np.arange(5), rng.normal(size=(5, 2)), np.zeros(5, int), np.arange(5), np.ones(5))
+    write_selection_table(tmp_path / "a.xlsx", *args)
+    time.sleep(2.1)  # past the 2 s step of zip dates
+    write_selection_table(tmp_path / "b.xlsx", *args)
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_a_missing_or_corrupt_npz_is_named(tmp_path):
+    from latentlab.data.formats import DataError
+
+    with pytest.raises(DataError, match=r"nothing\.npz: missing"):
+        load_npz(tmp_path / "nothing.npz")
+    save_npz(tmp_path / "a.npz", x=np.arange(1000))
+    (tmp_path / "a.npz").write_bytes((tmp_path / "a.npz").read_bytes()[:100])
+    with pytest.raises(DataError, match=r"a\.npz: not a readable \.npz file"):
+        load_npz(tmp_path / "a.npz")

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from latentlab.data.colorful_mnist import colorize, make_pairs
-from latentlab.data.splits import balanced_labeled_subset, stratified_split, to_symmetric_range
+from latentlab.data.splits import balanced_labeled_subset, stratified_split
+from latentlab.models.common.pixels import to_symmetric_range, to_unit_range
 from latentlab.params import ParamsError
 
 LABELS = np.repeat(np.arange(10), 50)
@@ -43,6 +44,7 @@ def test_colorize_multiplies_symmetric_digit_by_colour():
     np.testing.assert_allclose(out[0, 0, 0], -colour[0])
     np.testing.assert_allclose(out[0, 0, 1], colour[0])
     np.testing.assert_allclose(to_symmetric_range(np.array([0.0, 0.5, 1.0])), [-1, 0, 1])
+    np.testing.assert_allclose(to_unit_range(np.array([-1.0, 0.0, 1.0])), [0, 0.5, 1])
 
 
 def test_pairs_share_exactly_their_factor():

@@ -4,7 +4,8 @@ import pytest
 
 keras = pytest.importorskip("keras")
 
-from latentlab.models.vae import VAE, VAEConfig  # noqa: E402
+from latentlab.models.vae.config import VAEConfig  # noqa: E402
+from latentlab.models.vae.model import VAE  # noqa: E402
 from latentlab.seeding import make_deterministic  # noqa: E402
 
 SHAPE = (8, 8, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .splits import to_symmetric_range
+from ..models.common.pixels import to_symmetric_range
 
 FACTORS = ("digit", "colour")
 

@@ -31,17 +31,19 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def verify(path: Path, expected: RemoteFile) -> None:
-    """Raise DataError unless `path` has the recorded size and SHA-256."""
+def verify(path: Path, expected: RemoteFile, shown_as: str | Path | None = None) -> None:
+    """Raise DataError unless `path` has the recorded size and SHA-256; the message names
+    `shown_as` (the user's file, or the URL) rather than the staging copy."""
+    name = shown_as or path
     size = path.stat().st_size
     if expected.size is not None and size != expected.size:
         raise DataError(
-            f"{path}: {size} bytes, expected {expected.size} (truncated or a different file?)"
+            f"{name}: {size} bytes, expected {expected.size} (truncated or a different file?)"
         )
     if expected.sha256 is not None:
         actual = sha256_of(path)
         if actual != expected.sha256:
-            raise DataError(f"{path}: SHA-256 {actual} does not match the recorded {expected.sha256}")
+            raise DataError(f"{name}: SHA-256 {actual} does not match the recorded {expected.sha256}")
 
 
 def fetch_url(url: str, target: Path, timeout: float = 30.0) -> None:
@@ -109,8 +111,10 @@ def _acquire_file(
         if not candidate.is_file():
             raise DataError(f"data.source folder {source} has no file {remote.name} for '{spec.name}'")
         _copy(candidate, target)
+        shown_as = candidate
     elif spec.name == "mnist-embedded":
-        _copy(embedded_file(), target)
+        shown_as = embedded_file()
+        _copy(shown_as, target)
     elif remote.url is None or not spec.fetchable:
         raise DataError(f"'{spec.name}' cannot be fetched automatically ({spec.note}); set data.source")
     else:
@@ -118,7 +122,8 @@ def _acquire_file(
             fetch(remote.url, target)
         except (urllib.error.URLError, OSError, TimeoutError) as error:
             raise DataError(_offline_message(spec, remote.url, getattr(error, "reason", error))) from None
-    verify(target, remote)
+        shown_as = remote.url
+    verify(target, remote, shown_as)
 
 
 def _copy_folder_dataset(spec: DatasetSource, source: str | Path | None, staging: Path) -> None:

@@ -114,3 +114,24 @@ SOURCES: dict[str, DatasetSource] = {
         note="CelebA's terms require downloading it yourself (Align&Cropped images and attributes)",
     ),
 }
+
+
+@dataclass(frozen=True)
+class DatasetShape:
+    """What is known of a dataset before reading it, for checking params against it."""
+
+    n_train: int  # official train split, or the whole set when `n_test` is None
+    n_test: int | None  # official test split; None: split by data.test_fraction
+    fewest_per_class: int  # training images of the rarest class (of the whole set when n_test is None)
+    n_classes: int  # 0: unlabelled
+    channels: int
+
+
+SHAPES: dict[str, DatasetShape] = {
+    "mnist-embedded": DatasetShape(5000, None, 500, 10, 1),
+    "mnist": DatasetShape(60000, 10000, 5421, 10, 1),
+    "fashion-mnist": DatasetShape(60000, 10000, 6000, 10, 1),
+    "cifar10": DatasetShape(50000, 10000, 5000, 10, 3),
+    "svhn": DatasetShape(73257, 26032, 4659, 10, 3),
+    "celeba": DatasetShape(182637, 19962, 0, 0, 3),  # with list_eval_partition.txt (train + valid, test)
+}

@@ -16,16 +16,17 @@ def stratified_split(y: np.ndarray, test_fraction: float, seed: int) -> tuple[np
     return np.sort(train), np.sort(test)
 
 
-def balanced_labeled_subset(y: np.ndarray, n_labeled: int, seed: int) -> np.ndarray:
-    """`n_labeled` sorted indices into `y`, the same number from each class, drawn with `seed`."""
+def balanced_labeled_subset(y: np.ndarray, n_labeled: int, seed: int, key: str = "data.n_labeled") -> np.ndarray:
+    """`n_labeled` sorted indices into `y`, the same number from each class, drawn with `seed`;
+    errors name `key`, the params key that asked for them."""
     classes = np.unique(y[y >= 0])
     if len(classes) == 0:
         return np.empty(0, np.int64)  # nothing is labelled (CelebA): no labelled subset
     if n_labeled > len(y):
-        raise ParamsError(f"data.n_labeled: {n_labeled} is larger than the train split ({len(y)} images)")
+        raise ParamsError(f"{key}: {n_labeled} is larger than the train split ({len(y)} images)")
     if n_labeled % len(classes):
         raise ParamsError(
-            f"data.n_labeled: {n_labeled} cannot be balanced across {len(classes)} classes "
+            f"{key}: {n_labeled} cannot be balanced across {len(classes)} classes "
             f"(expected a multiple of {len(classes)})"
         )
     per_class = n_labeled // len(classes)
@@ -35,7 +36,7 @@ def balanced_labeled_subset(y: np.ndarray, n_labeled: int, seed: int) -> np.ndar
         members = np.flatnonzero(y == label)
         if len(members) < per_class:
             raise ParamsError(
-                f"data.n_labeled: {n_labeled} needs {per_class} per class but class {label} "
+                f"{key}: {n_labeled} needs {per_class} per class but class {label} "
                 f"has {len(members)} training images"
             )
         chosen.append(rng.choice(members, per_class, replace=False))
@@ -45,8 +46,3 @@ def balanced_labeled_subset(y: np.ndarray, n_labeled: int, seed: int) -> np.ndar
 def to_unit_range(images: np.ndarray) -> np.ndarray:
     """uint8 0..255 to float32 [0, 1], the range of the Bernoulli VAE."""
     return images.astype(np.float32) / np.float32(255.0)
-
-
-def to_symmetric_range(unit: np.ndarray) -> np.ndarray:
-    """[0, 1] to [-1, 1], the range of the tanh decoders (EXoN, IIN)."""
-    return unit * np.float32(2.0) - np.float32(1.0)

@@ -37,7 +37,22 @@ def linear_probe_accuracy(train_z, train_y, test_z, test_y, seed: int = 0) -> fl
 def knn_accuracy(train_z, train_y, test_z, test_y, k: int = 5) -> float:
     from sklearn.neighbors import KNeighborsClassifier
 
-    return float(KNeighborsClassifier(n_neighbors=min(k, len(train_y))).fit(train_z, train_y).score(test_z, test_y))
+    if k > len(train_y):  # never clamp silently: k = n votes the majority class for every point
+        raise ValueError(f"knn: k = {k} is more than the {len(train_y)} training codes")
+    return float(KNeighborsClassifier(n_neighbors=k).fit(train_z, train_y).score(test_z, test_y))
+
+
+def class_output_accuracy(predicted: np.ndarray, labels: np.ndarray, class_ids: str) -> dict:
+    """A model's own class output scored against `labels`: `classifier_accuracy` directly when its
+    ids are labels; when they are clusters (ids in an order of the model's choosing), after the
+    Hungarian matching of ids to labels, with the `class_mapping` used (id -> label)."""
+    if class_ids == "labels":
+        return {"classifier_accuracy": float(np.mean(predicted == labels))}
+    if class_ids == "clusters":
+        mapping = hungarian_mapping(labels, predicted)
+        return {"classifier_accuracy": hungarian_accuracy(labels, predicted),
+                "class_mapping": {str(k): v for k, v in sorted(mapping.items())}}
+    raise ValueError(f"class_ids must be 'labels' or 'clusters', not {class_ids!r}")
 
 
 def kmeans_cluster_accuracy(z: np.ndarray, labels: np.ndarray, seed: int = 0) -> float:

@@ -2,11 +2,12 @@
 images, and a spreadsheet whose rows are the selected images themselves."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 
-from ..io import atomic_path
+from ..io import atomic_path, rewrite_zip_reproducibly
 
 COLUMNS = ("dataset_index", "position", "cluster", "true_label", "mi_vote", "file_name")
 
@@ -57,3 +58,12 @@ def write_selection_table(
         cell.font = cell.font.copy(bold=True)
     with atomic_path(path) as tmp:
         book.save(tmp)
+    rewrite_zip_reproducibly(path, _fixed_document_dates)
+
+
+# openpyxl stamps the save time into docProps/core.xml: one fixed date makes equal tables equal files.
+_W3CDTF = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fixed_document_dates(name: str, data: bytes) -> bytes:
+    return _W3CDTF.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data) if name == "docProps/core.xml" else data

@@ -1,5 +1,5 @@
-"""Building and fitting EXoN from the `exon:` params, shared by train_exon, pre_design and the
-beta sweep (path_latent_recon)."""
+"""Fitting EXoN from the `exon:` params, shared by train_exon, pre_design and the beta sweep
+(path_latent_recon)."""
 from __future__ import annotations
 
 import sys
@@ -7,19 +7,9 @@ import sys
 import keras
 import numpy as np
 
-from .exon import EXoN, EXoNConfig, RampUp
-from .training import semi_supervised_batches
-
-# The `exon:` keys that are EXoNConfig fields (the rest are optimizer and schedule settings).
-CONFIG_KEYS = ("latent_dim", "sigma", "dist", "sigma1", "sigma2", "beta", "lambda1", "rampup_epochs",
-               "mixup_alpha_labeled", "mixup_alpha_unlabeled", "ema_decay")
-
-
-def config_from_params(settings: dict, image_shape, n_classes: int, seed: int, **overrides) -> EXoNConfig:
-    fields = {key: settings[key] for key in CONFIG_KEYS}
-    fields.update(overrides)
-    architecture = "mnist" if image_shape[-1] == 1 else "cifar10"
-    return EXoNConfig(image_shape=tuple(image_shape), n_classes=n_classes, architecture=architecture, seed=seed, **fields)
+from ..common.training import semi_supervised_batches
+from .config import EXoNConfig
+from .model import EXoN, RampUp
 
 
 def fit_exon(config: EXoNConfig, settings: dict, x: np.ndarray, labeled: np.ndarray, labels: np.ndarray,

@@ -6,64 +6,16 @@ to show why an encoder is needed). Denoising corrupts the input only; the target
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import keras
 import numpy as np
-from keras import layers, ops
+from keras import ops
 
-from ..metrics.elbo import bernoulli_nll, elbo_summary, gaussian_kl
-from .persistence import load_parts, save_parts
-
-STD_FLOOR = 1e-6  # std = softplus(raw) + 1e-6, as in seed 004
-
-
-@dataclass(frozen=True)
-class VAEConfig:
-    image_shape: tuple[int, int, int]
-    dim_z: int = 2
-    n_hidden: int = 500
-    dropout: float = 0.1
-    mode: str = "vae"
-    beta: float = 1.0
-    noise: str = "none"
-    noise_factor: float = 0.7
-    seed: int = 0
-
-    @classmethod
-    def from_params(cls, vae: dict, image_shape: tuple[int, ...], seed: int) -> "VAEConfig":
-        keys = ("dim_z", "n_hidden", "dropout", "mode", "beta", "noise", "noise_factor")
-        return cls(image_shape=tuple(int(s) for s in image_shape), seed=seed, **{k: vae[k] for k in keys})
-
-
-def build_encoder(config: VAEConfig) -> keras.Model:
-    """784 -> 500 ELU -> dropout -> 500 tanh -> dropout -> (mean, raw std)."""
-    image = keras.Input(config.image_shape, name="image")
-    h = layers.Flatten()(image)
-    h = layers.Dense(config.n_hidden, activation="elu")(h)
-    h = layers.Dropout(config.dropout)(h)
-    h = layers.Dense(config.n_hidden, activation="tanh")(h)
-    h = layers.Dropout(config.dropout)(h)
-    mean = layers.Dense(config.dim_z, name="z_mean")(h)
-    raw_std = layers.Dense(config.dim_z, name="z_raw_std")(h)
-    return keras.Model(image, [mean, raw_std], name="encoder")
-
-
-def build_decoder(config: VAEConfig) -> keras.Model:
-    """dim_z -> 500 tanh -> dropout -> 500 ELU -> dropout -> pixel logits (Bernoulli)."""
-    z = keras.Input((config.dim_z,), name="z")
-    h = layers.Dense(config.n_hidden, activation="tanh")(z)
-    h = layers.Dropout(config.dropout)(h)
-    h = layers.Dense(config.n_hidden, activation="elu")(h)
-    h = layers.Dropout(config.dropout)(h)
-    logits = layers.Dense(int(np.prod(config.image_shape)), name="pixel_logits")(h)
-    logits = layers.Reshape(config.image_shape)(logits)
-    return keras.Model(z, logits, name="decoder")
-
-
-def posterior_std(raw_std):
-    return ops.softplus(raw_std) + STD_FLOOR
+from ..common.persistence import load_parts, save_parts
+from .config import VAEConfig
+from .elbo import bernoulli_nll, elbo_summary, gaussian_kl
+from .networks import STD_FLOOR, build_decoder, build_encoder, posterior_std
 
 
 class VAE(keras.Model):

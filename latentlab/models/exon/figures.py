@@ -1,11 +1,16 @@
-"""EXoN's figures: the latent space over its class-mixture prior, and the V-nat heatmap."""
+"""EXoN's figures: the latent space over its class-mixture prior, prior samples, interpolations,
+V-nat and blur (train_exon), the beta sweep (path_latent_recon) and pre_design."""
 from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 
-from .selection import to_plane
+from ...io import save_figure
+from ...plots.images import image_grid, tile
+from ...plots.selection import to_plane
+from .interpretation import vnat
+from .prior import prior_parameters
 
 
 def latent_with_prior(z: np.ndarray, labels: np.ndarray, means: np.ndarray, variances: np.ndarray) -> Figure:
@@ -63,8 +68,6 @@ def pre_design_rows(radii: list[float], xs: np.ndarray, images: np.ndarray) -> F
 
 def path_latent_recon(runs: list[dict]) -> Figure:
     """One row per beta: the test codes by label, then originals over reconstructions."""
-    from .images import tile
-
     figure = Figure(figsize=(10.0, 3.4 * len(runs)))
     for row, run in enumerate(runs):
         points, (xlabel, ylabel) = to_plane(run["z"])
@@ -80,3 +83,60 @@ def path_latent_recon(runs: list[dict]) -> Figure:
         axes.set_title("test images (top) and reconstructions (bottom)", fontsize=9)
     figure.tight_layout()
     return figure
+
+
+def per_class_prior_samples(model, per_class: int, seed: int) -> list[np.ndarray]:
+    z, classes = model.sample_prior(per_class * model.config.n_classes, seed)
+    return [z[classes == k] for k in range(model.config.n_classes)]
+
+
+def write_training_figures(model, x_test, labels, mean, log_variance, predicted, folder, seed) -> None:
+    """Latent scatter with the prior components, decoded samples per component, interpolations
+    within and across classes, the V-nat heatmap and the blur grid."""
+    config = model.config
+    means, variances = prior_parameters(config)
+    z = mean[np.arange(len(x_test)), predicted]
+    save_figure(latent_with_prior(z, labels, means, variances), folder / "latent.png")
+    per_class = per_class_prior_samples(model, 10, seed)
+    decoded = np.concatenate([(model.decode(zk) + 1.0) / 2.0 for zk in per_class])
+    save_figure(image_grid(decoded, config.n_classes, 10, "samples from each prior component (rows)"),
+                folder / "prior_samples.png")
+    same, different = interpolation_pairs(labels, seed)
+    for name, (a, b) in (("interpolation_same_class", same), ("interpolation_different_class", different)):
+        steps = np.linspace(0.0, 1.0, 8)[:, None]
+        path = (1.0 - steps) * z[a] + steps * z[b]
+        images = np.concatenate([(x_test[[a]] + 1) / 2, (model.decode(path) + 1) / 2, (x_test[[b]] + 1) / 2])
+        title = f"{name.replace('_', ' ')}: test {a} (label {labels[a]}) to test {b} (label {labels[b]})"
+        save_figure(image_grid(images, 1, len(images), title), folder / f"{name}.png")
+    values = vnat(log_variance, labels, variances)
+    save_figure(vnat_heatmap(values), folder / "vnat.png")
+    blurred, title = blur_codes_and_images(model, z, labels, values > 1.0, np.sqrt(variances), seed)
+    save_figure(image_grid(blurred, config.n_classes, 9, title), folder / "blur.png")
+
+
+def blur_codes_and_images(model, z, labels, active, prior_std, seed, draws: int = 4):
+    """Seed 000's `blur`: for one test code per class, decode it (column 1), then perturbed by the
+    prior's spread on the class's activated dimensions (V-nat > 1; columns 2-5) and on the others
+    (columns 6-9). Features that change live in the activated subspace."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k in range(model.config.n_classes):
+        members = np.flatnonzero(labels == k)
+        if len(members) == 0:
+            rows.append(np.zeros((9, model.config.latent_dim), np.float32))
+            continue
+        base = z[members[0]]
+        noise = rng.standard_normal((draws, len(base))) * prior_std[k]
+        row = [base] + [base + n * active[k] for n in noise] + [base + n * ~active[k] for n in noise]
+        rows.append(np.stack(row).astype(np.float32))
+    images = (model.decode(np.concatenate(rows)) + 1.0) / 2.0
+    return images, "code | noise on activated dims (x4) | on the others (x4)"
+
+
+def interpolation_pairs(labels: np.ndarray, seed: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Two test images of one class, and two of different classes (seeded)."""
+    rng = np.random.default_rng(seed)
+    first = int(rng.integers(len(labels)))
+    same = rng.choice(np.flatnonzero((labels == labels[first]) & (np.arange(len(labels)) != first)))
+    other = rng.choice(np.flatnonzero(labels != labels[first]))
+    return (first, int(same)), (first, int(other))

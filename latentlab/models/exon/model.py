@@ -12,70 +12,16 @@ of the classifier. Images are in [-1, 1]; the VAE and the classifier have separa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import keras
 import numpy as np
-from keras import layers, ops
+from keras import ops
 
-from .persistence import load_parts, save_parts
-
-LOG_2PI = math.log(2.0 * math.pi)
-
-
-@dataclass(frozen=True)
-class EXoNConfig:
-    image_shape: tuple[int, int, int]
-    n_classes: int = 10
-    architecture: str = "mnist"  # mnist | cifar10 (networks)
-    prior_layout: str = ""  # circle | one_hot | x_axis; "" = the architecture's (circle / one_hot)
-    radius: float = 0.0  # x_axis (pre_design): components at -radius and +radius on the first axis
-    latent_dim: int = 2
-    sigma: float = 4.0  # mnist: component covariance sigma * I on a circle
-    dist: float = 1.0  # cifar10: component mean dist * e_k ...
-    sigma1: float = 0.1  # ... variance sigma1 on the first n_classes dims
-    sigma2: float = 1.0  # ... and sigma2 on the others
-    beta: float = 0.1
-    lambda1: float = 6000.0
-    rampup_epochs: int = 10
-    mixup_alpha_labeled: float = 0.1
-    mixup_alpha_unlabeled: float = 2.0
-    ema_decay: float = 0.999
-    seed: int = 0
-
-
-# ----- the class-mixture prior -----
-
-
-def prior_parameters(config: EXoNConfig) -> tuple[np.ndarray, np.ndarray]:
-    """Component means and per-dimension variances, each (n_classes, latent_dim)."""
-    k, d = config.n_classes, config.latent_dim
-    layout = config.prior_layout or ("circle" if config.architecture == "mnist" else "one_hot")
-    if layout == "x_axis":  # pre_design: -radius, +radius, ... evenly along the first axis
-        means = np.zeros((k, d))
-        means[:, 0] = np.linspace(-config.radius, config.radius, k)
-        return means, np.full((k, d), config.sigma)
-    if layout == "circle":
-        # Means on a circle of radius 2 sqrt(sigma) / sin(pi / K), at angles (2k + 1) pi / K.
-        radius = 2.0 * math.sqrt(config.sigma) / math.sin(math.pi / k)
-        angles = (2.0 * np.arange(k) + 1.0) * math.pi / k
-        means = np.zeros((k, d))
-        means[:, 0], means[:, 1] = radius * np.cos(angles), radius * np.sin(angles)
-        return means, np.full((k, d), config.sigma)
-    means = np.zeros((k, d))
-    means[np.arange(k), np.arange(k)] = config.dist
-    variances = np.full((k, d), config.sigma2)
-    variances[:, :k] = config.sigma1
-    return means, variances
-
-
-def prior_log_density(z: np.ndarray, means: np.ndarray, variances: np.ndarray) -> np.ndarray:
-    """log p(z) under the equal-weight mixture, for each row of z."""
-    diff = z[:, None, :] - means[None]
-    component = -0.5 * np.sum(diff**2 / variances + np.log(variances) + LOG_2PI, axis=2)
-    top = component.max(axis=1, keepdims=True)
-    return (top + np.log(np.mean(np.exp(component - top), axis=1, keepdims=True)))[:, 0]
+from ..common.persistence import load_parts, save_parts
+from .config import EXoNConfig
+from .networks import build_augmenter, build_classifier, build_decoder, build_encoder
+from .prior import prior_parameters, sample_prior
 
 
 # ----- sampling helpers -----
@@ -118,87 +64,6 @@ def rampup_weight(lambda1: float, epoch: float, rampup_epochs: int) -> float:
     """lambda2(epoch) = lambda1 * exp(-5 (1 - min(1, epoch / rampup))^2)."""
     progress = 1.0 if rampup_epochs <= 0 else min(1.0, epoch / rampup_epochs)
     return lambda1 * math.exp(-5.0 * (1.0 - progress) ** 2)
-
-
-# ----- networks -----
-
-
-def build_encoder(config: EXoNConfig) -> keras.Model:
-    """x -> per-class posterior means and log-variances, each (n_classes, latent_dim)."""
-    k, d = config.n_classes, config.latent_dim
-    image = keras.Input(config.image_shape, name="image")
-    if config.architecture == "mnist":
-        h = layers.Flatten()(image)
-        h = layers.Dense(256, activation="relu")(h)
-        h = layers.Dense(128, activation="relu")(h)
-    else:
-        h = image
-        for filters in (32, 64, 128, 256):
-            h = layers.Conv2D(filters, 4, strides=2, padding="same")(h)
-            h = layers.BatchNormalization()(h)
-            h = layers.LeakyReLU(0.2)(h)
-        h = layers.Flatten()(h)
-        h = layers.Dense(1024, activation="relu")(h)
-    # Each class head starts at its prior component, so class k's codes begin where the KL term
-    # pulls them; a short CPU schedule is too brief for them to find their components unaided.
-    prior_means, _ = prior_parameters(config)
-    start = keras.initializers.Constant(prior_means.astype(np.float32).ravel())
-    mean = layers.Reshape((k, d), name="mean")(layers.Dense(k * d, bias_initializer=start)(h))
-    log_variance = layers.Reshape((k, d), name="log_variance")(layers.Dense(k * d)(h))
-    return keras.Model(image, [mean, log_variance], name="exon_encoder")
-
-
-def build_decoder(config: EXoNConfig) -> keras.Model:
-    z = keras.Input((config.latent_dim,), name="z")
-    if config.architecture == "mnist":
-        h = layers.Dense(128, activation="relu")(z)
-        h = layers.Dense(256, activation="relu")(h)
-        h = layers.Dense(int(np.prod(config.image_shape)), activation="tanh")(h)
-        out = layers.Reshape(config.image_shape)(h)
-    else:
-        h = layers.Dense(4 * 4 * 512, activation="relu")(z)
-        h = layers.Reshape((4, 4, 512))(h)
-        for filters in (256, 128, 64, 32):
-            h = layers.Conv2DTranspose(filters, 4, strides=2, padding="same")(h)
-            h = layers.BatchNormalization()(h)
-            h = layers.LeakyReLU(0.2)(h)
-        h = layers.Conv2D(config.image_shape[-1], 4, strides=2, padding="same", activation="tanh")(h)
-        out = layers.Resizing(config.image_shape[0], config.image_shape[1])(h)
-    return keras.Model(z, out, name="exon_decoder")
-
-
-def build_classifier(config: EXoNConfig) -> keras.Model:
-    """conv 32/64/128 (x2 for CIFAR) with BN + LeakyReLU(0.1), max-pool, spatial dropout 0.5,
-    global average pooling, dense 64, softmax."""
-    image = keras.Input(config.image_shape, name="image")
-    h = image
-    repeats = 1 if config.architecture == "mnist" else 2
-    for filters in (32, 64, 128):
-        for _ in range(repeats):
-            h = layers.Conv2D(filters, 3, padding="same")(h)
-            h = layers.BatchNormalization()(h)
-            h = layers.LeakyReLU(0.1)(h)
-        h = layers.MaxPooling2D()(h)
-        if filters == 128:
-            h = layers.SpatialDropout2D(0.5)(h)
-    h = layers.GlobalAveragePooling2D()(h)
-    h = layers.Dense(64)(h)
-    h = layers.LeakyReLU(0.1)(h)
-    probabilities = layers.Dense(config.n_classes, activation="softmax")(h)
-    return keras.Model(image, probabilities, name="exon_classifier")
-
-
-def build_augmenter(config: EXoNConfig) -> keras.Sequential:
-    """MNIST: rotation +-25 degrees and a pad-4 random crop; CIFAR: flip and pad-2 crop."""
-    fill = {"fill_mode": "constant", "fill_value": -1.0}
-    h, w = config.image_shape[:2]
-    if config.architecture == "mnist":
-        steps = [layers.RandomRotation(25 / 360, seed=config.seed, **fill),
-                 layers.RandomTranslation(4 / h, 4 / w, seed=config.seed + 1, **fill)]
-    else:
-        steps = [layers.RandomFlip("horizontal", seed=config.seed),
-                 layers.RandomTranslation(2 / h, 2 / w, seed=config.seed + 1, **fill)]
-    return keras.Sequential(steps, name="augment")
 
 
 # ----- the model -----
@@ -336,11 +201,7 @@ class EXoN(keras.Model):
 
     def sample_prior(self, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
         """n latent points, 1/K from each prior component in turn, and their classes."""
-        means, variances = prior_parameters(self.config)
-        classes = np.arange(n) % self.config.n_classes
-        rng = np.random.default_rng(seed)
-        z = means[classes] + np.sqrt(variances[classes]) * rng.standard_normal((n, self.config.latent_dim))
-        return z.astype(np.float32), classes
+        return sample_prior(self.config, n, seed)
 
     # ----- persistence -----
 
@@ -362,39 +223,3 @@ class RampUp(keras.callbacks.Callback):
         self.model.lambda2.assign(rampup_weight(c.lambda1, epoch, c.rampup_epochs))
 
 
-# ----- interpretation: V-nat and sample diversity -----
-
-
-def vnat(log_variance: np.ndarray, labels: np.ndarray, prior_variances: np.ndarray) -> np.ndarray:
-    """V[k, j] = log mean over class-k images of (prior variance_j / posterior variance_j of
-    component k): how much component k's posterior has narrowed along dimension j. Dimensions
-    with V > 1 form class k's activated subspace."""
-    classes = prior_variances.shape[0]
-    out = np.zeros(prior_variances.shape)
-    for k in range(classes):
-        rows = log_variance[labels == k, k, :]
-        if len(rows):
-            out[k] = np.log(np.mean(prior_variances[k] / np.exp(rows), axis=0))
-    return out
-
-
-def mean_kl(mean: np.ndarray, log_variance: np.ndarray, probabilities: np.ndarray, config: EXoNConfig) -> float:
-    """Per-image KL(q(y|x) || uniform) + sum_k q_k KL(q(z|x,k) || prior_k), averaged (nats)."""
-    means, variances = prior_parameters(config)
-    variance = np.exp(log_variance)
-    kl_z = 0.5 * np.sum(np.log(variances) - log_variance + (variance + (mean - means) ** 2) / variances - 1.0, axis=2)
-    kl_y = np.sum(probabilities * (np.log(probabilities + 1e-8) + math.log(config.n_classes)), axis=1)
-    return float(np.mean(kl_y + np.sum(probabilities * kl_z, axis=1)))
-
-
-def negative_ssim(samples_by_class: list[np.ndarray]) -> float:
-    """Diversity of generated images: minus the mean SSIM between distinct pairs of samples of one
-    class (images in [0, 1], at least 7 x 7); higher is more diverse."""
-    import tensorflow as tf
-
-    scores = []
-    for images in samples_by_class:
-        first, second = np.triu_indices(len(images), k=1)
-        pairs = tf.image.ssim(tf.constant(images[first], tf.float32), tf.constant(images[second], tf.float32), max_val=1.0)
-        scores.append(float(np.mean(pairs.numpy())))
-    return -float(np.mean(scores))

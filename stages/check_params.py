@@ -1,0 +1,32 @@
+"""check_params: every key of params.yaml, before any stage works. The schema (unknown, missing,
+mistyped and impossible values, each family's sections), YAML 1.2 numbers, and the values the
+data cannot take (split sizes, labelled counts, knn_k, budgets, fid.n_samples), each message
+naming the key and its limit. It runs first in every `dvc repro` (download depends on its output),
+so a bad value stops the pipeline before any stage has removed an output to rerun."""
+import argparse
+from dataclasses import asdict
+
+from latentlab.cli import run_stage
+from latentlab.io import write_json
+from latentlab.params import check_against_data, data_size, load_params, pipeline_models
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--pipeline", default="dvc.yaml", help="for the model names of votemi.eps_per_model")
+    parser.add_argument("--out", required=True, help="JSON of the data sizes checked against (a dependency of download)")
+    args = parser.parse_args()
+
+    params = load_params(args.params)
+    size = data_size(params["data"])
+    check_against_data(params, size, pipeline_models(args.pipeline))
+    # Only what the data determines goes in: a change to any other key leaves these bytes alone,
+    # so it reruns no stage through this file.
+    write_json(args.out, {"dataset": params["data"]["dataset"], **asdict(size)})
+    print(f"params.yaml: every key checked against {params['data']['dataset']} "
+          f"({size.n_train} train, {size.n_test} test images)")
+
+
+if __name__ == "__main__":
+    run_stage(main)

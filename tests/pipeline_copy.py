@@ -1,0 +1,67 @@
+"""A copy of the project's files (as git sees them) with tiny params, for the tests that run the
+real dvc.yaml: the end-to-end smoke run and the fault tests share one reproduced copy."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TINY = {
+    "vae": {"epochs": 2, "n_hidden": 32, "elbo_samples": 1, "prr_grid": 3, "manifold_grid": 4},
+    "vae_wide": {"epochs": 1, "dim_z": 3},
+    "classifier": {"epochs": 1, "width": 4, "feature_dim": 16},
+    "exon": {"epochs": 1, "batch_size": 256},
+    "pre_design": {"radii": [4, 16], "epochs": 1},
+    "path_latent_recon": {"betas": [0.1, 50], "epochs": 1},
+    "fid": {"n_samples": 200},
+    "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto", "eps_per_model": {"vae_wide": 3.0}},
+}
+
+
+def environment() -> dict:
+    env = dict(os.environ, DVC_NO_ANALYTICS="1")
+    env.pop("LATENTLAB_TRACEBACK", None)
+    # Stage commands say `python`: make it this interpreter, with its packages.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def _run(args, cwd, check=True, **kwargs):
+    result = subprocess.run(args, cwd=cwd, env=environment(), capture_output=True, text=True, **kwargs)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return result
+
+
+def _dvc(*args, cwd, check=True):
+    return _run([sys.executable, "-m", "dvc", *args], cwd, check=check)
+
+
+def _stages_run(output: str) -> set[str]:
+    return set(re.findall(r"Running stage '([^']+)'", output))
+
+
+def make_tiny_copy(folder: Path) -> str:
+    """Copy the project into `folder`, shrink its params, commit it to a new git repo and
+    `dvc repro` it once; return that run's output."""
+    listed = _run(["git", "ls-files", "-co", "--exclude-standard"], ROOT).stdout.split("\n")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if source.is_file() and not name.startswith("reports/") and name != "dvc.lock":
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, folder / name)
+    params = yaml.safe_load((folder / "params.yaml").read_text())
+    for section, values in TINY.items():
+        params[section].update(values)
+    (folder / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    _run(["git", "init", "-q"], folder)
+    _run(["git", "add", "-A"], folder)
+    _run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy"], folder)
+    return _dvc("repro", cwd=folder).stdout
