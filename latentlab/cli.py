@@ -14,6 +14,7 @@ quiet_tensorflow()  # before TensorFlow is imported anywhere
 from .data.formats import DataError  # noqa: E402
 from .io import NotFinite  # noqa: E402
 from .models.common.contract import ModelFileError, TrainingDiverged  # noqa: E402
+from .models.family import UnknownFamily  # noqa: E402
 from .params import ParamsError  # noqa: E402
 
 # (exception, prefix of the line, exit code)
@@ -21,6 +22,7 @@ EXPECTED = (
     (ParamsError, "params.yaml", 2),
     (DataError, "data", 2),
     (ModelFileError, "model", 2),
+    (UnknownFamily, "dvc.yaml models", 2),
     (TrainingDiverged, "training", 1),
     (NotFinite, "metric not finite", 1),
 )

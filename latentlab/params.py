@@ -17,6 +17,7 @@ from typing import Any, Callable
 import yaml
 
 DATASETS = ("mnist-embedded", "mnist", "fashion-mnist", "cifar10", "svhn", "celeba")
+INCEPTION_FEATURES = 2048  # InceptionV3's average-pool features, for the optional Inception FID
 
 
 class ParamsError(ValueError):
@@ -168,22 +169,43 @@ def _describe(rule: Rule | dict) -> str:
     return "a section" if isinstance(rule, dict) else rule.expected
 
 
-# ----- YAML 1.2 numbers -----
+# ----- YAML 1.2 scalars -----
 
 
 class _Yaml12Loader(yaml.SafeLoader):
-    """SafeLoader reading floats as YAML 1.2 (and DVC) do: 1e-4 and 1E5 are numbers, not strings."""
+    """SafeLoader with YAML 1.2's core schema, as DVC reads params.yaml: 1e-4 and .5 are numbers,
+    010 is ten, 0o10 eight; yes/no/on/off and 1:30 stay strings."""
 
 
-_Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-                  |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
-                  |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
-                  |[-+]?\.(?:inf|Inf|INF)
-                  |\.(?:nan|NaN|NAN))$""", re.X),
-    list("-+0123456789."),
-)
+_Yaml12Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    ("float", r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+              r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)", "-+0123456789."),
+):
+    _Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"), list(_first))
+
+
+def _yaml12_int(loader, node) -> int:
+    text = loader.construct_scalar(node)
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)  # a leading 0 is decimal in YAML 1.2
+
+
+def _yaml12_float(loader, node) -> float:
+    text = loader.construct_scalar(node).lower()
+    if text.endswith("inf"):
+        return -math.inf if text.startswith("-") else math.inf
+    return math.nan if text == ".nan" else float(text)
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _yaml12_int)
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:float", _yaml12_float)
 
 
 def read_yaml(text: str) -> Any:
@@ -231,13 +253,16 @@ def data_size(data: dict) -> DataSize:
     from .data.sources import SHAPES
 
     shape = SHAPES[data["dataset"]]
-    if shape.n_test is None:  # split here: sklearn puts ceil(fraction * n) images in the test split
-        n_test = math.ceil(data["test_fraction"] * shape.n_train)
-        n_train = shape.n_train - n_test
-        per_class_test = math.ceil(n_test / max(shape.n_classes, 1))
-        fewest = max(shape.fewest_per_class - per_class_test - 1, 0)  # stratified, up to one off
+    n_total, n_test = shape.n_train, shape.n_test
+    if shape.split_file and not (data["source"] and (Path(data["source"]) / shape.split_file).is_file()):
+        n_total, n_test = shape.n_total, None  # no official split without the file: split here
+    if n_test is None:  # sklearn puts ceil(fraction * n) images in the test split
+        n_test = math.ceil(data["test_fraction"] * n_total)
+        n_train = n_total - n_test
+        # stratified: each class gives its share of the test split, rounded up at worst
+        fewest = max(shape.fewest_per_class - math.ceil(n_test * shape.fewest_per_class / n_total), 0)
     else:
-        n_train, n_test, fewest = shape.n_train, shape.n_test, shape.fewest_per_class
+        n_train, fewest = n_total, shape.fewest_per_class
     return DataSize(n_train, n_test, (fewest,) * shape.n_classes, shape.n_classes, shape.channels)
 
 
@@ -252,19 +277,26 @@ def check_against_data(params: dict, data: DataSize, models: dict[str, str] | No
         if n_labeled > most:
             raise ParamsError(f"data.n_labeled: {n_labeled} is more than the training split can balance "
                               f"(at most {most}: {min(data.train_per_class)} per class)")
+    smaller = "test" if data.n_test <= data.n_train else "training"
     limits = {
         "probe.knn_k": (params["probe"]["knn_k"], data.n_train, "training images"),
         "votemi.budget": (params["votemi"]["budget"], data.n_train, "training images"),
         "votemi.min_samples": (params["votemi"]["min_samples"], data.n_train, "training images"),
-        "fid.n_samples": (params["fid"]["n_samples"], min(data.n_test, data.n_train), "images of the test split"),
+        "fid.n_samples": (params["fid"]["n_samples"], min(data.n_test, data.n_train), f"{smaller} images"),
     }
     for key, (value, limit, what) in limits.items():
         if value > limit:
             raise ParamsError(f"{key}: {value} is more than the {limit} {what}; at most {limit}")
-    features = params["classifier"]["feature_dim"]
-    if params["fid"]["n_samples"] <= features:
-        raise ParamsError(f"fid.n_samples: {params['fid']['n_samples']} samples cannot estimate a covariance of "
-                          f"{features} features (classifier.feature_dim); at least {features + 1}")
+    fid = params["fid"]
+    features = {"classifier.feature_dim": params["classifier"]["feature_dim"]}
+    if fid["inception_weights"] is not None:
+        if not Path(fid["inception_weights"]).is_file():
+            raise ParamsError(f"fid.inception_weights: no file at {fid['inception_weights']} (it is never downloaded)")
+        features["fid.inception_weights (InceptionV3 pool features)"] = INCEPTION_FEATURES
+    for source, dim in features.items():
+        if fid["n_samples"] <= dim:
+            raise ParamsError(f"fid.n_samples: {fid['n_samples']} samples cannot estimate a covariance of {dim} "
+                              f"features ({source}); at least {dim + 1}")
     if models is not None:
         check_model_names_in(params["votemi"]["eps_per_model"], "votemi.eps_per_model", models)
     from .models.family import all_families

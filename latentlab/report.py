@@ -5,13 +5,16 @@ import json
 from pathlib import Path
 
 
-def collect_metrics(folder: str | Path) -> dict[str, dict[str, dict]]:
+def collect_metrics(folder: str | Path, models: list[str] | None = None) -> dict[str, dict[str, dict]]:
     """{group: {model: metrics}} from <folder>/<group>/<model>.json, plus top-level <name>.json
-    files as group <name> with the single row <name>."""
+    files as group <name> with the single row <name>; per-model files only of `models` when given
+    (a model since removed from the pipeline leaves its file behind)."""
     folder = Path(folder)
     table: dict[str, dict[str, dict]] = {}
     for path in sorted(folder.rglob("*.json")):
         relative = path.relative_to(folder)
+        if len(relative.parts) > 1 and models is not None and path.stem not in models:
+            continue
         group = relative.parts[0] if len(relative.parts) > 1 else path.stem
         table.setdefault(group, {})[path.stem] = json.loads(path.read_text())
     return table

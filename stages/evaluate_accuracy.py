@@ -13,7 +13,7 @@ from latentlab.cli import run_stage
 from latentlab.io import load_npz, write_json
 from latentlab.metrics.accuracy import class_output_accuracy, kmeans_cluster_accuracy, knn_accuracy, linear_probe_accuracy
 from latentlab.models.family import get_family
-from latentlab.params import load_params
+from latentlab.params import ParamsError, load_params
 
 
 def main() -> None:
@@ -31,6 +31,8 @@ def main() -> None:
     seed = params["seed"]
     train, test = load_npz(f"{args.embeddings}/train.npz"), load_npz(f"{args.embeddings}/test.npz")
     labeled = load_npz(args.labeled)["position"]
+    if params["probe"]["knn_k"] > len(train["z"]):  # check_params refuses this first; kept for a stage run alone
+        raise ParamsError(f"probe.knn_k: {params['probe']['knn_k']} is more than the {len(train['z'])} training codes")
     metrics = {
         "probe_accuracy": linear_probe_accuracy(train["z"][labeled], train["y"][labeled], test["z"], test["y"], seed),
         "knn_accuracy": knn_accuracy(train["z"], train["y"], test["z"], test["y"], params["probe"]["knn_k"]),

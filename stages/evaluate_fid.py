@@ -61,7 +61,10 @@ def main() -> None:
 
         inception = {name: inception_features(weights, images) for name, images in
                      (("test", real_test), ("train", real_train), ("samples", samples))}
-        metrics["fid_inception"] = frechet_distance(inception["samples"], inception["test"])
+        try:
+            metrics["fid_inception"] = frechet_distance(inception["samples"], inception["test"])
+        except TooFewSamples as error:
+            raise ParamsError(f"fid.n_samples: {error} (fid.inception_weights)") from None
         metrics["fid_inception_floor"] = frechet_distance(inception["train"], inception["test"])
     write_json(args.metrics, metrics)
     print(f"{args.model}: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))

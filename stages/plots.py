@@ -29,7 +29,7 @@ def main() -> None:
     from latentlab.plots.selection import cluster_scatter, picks_comparison
     from latentlab.report import collect_metrics, summary_markdown
 
-    table = collect_metrics(args.metrics)
+    table = collect_metrics(args.metrics, models)
     train = load_npz(Path(args.data) / "train.npz")
     with atomic_dir(args.figures) as figures:
         for model in sorted(models):  # exactly the pipeline's models: never a leftover folder

@@ -1,6 +1,5 @@
 """Fault tests: the real stages of the tiny pipeline copy under the failures a user meets. Each
 test puts back what it changed, so the shared copy ends reproduced and clean."""
-import json
 import os
 import signal
 import subprocess
@@ -66,7 +65,7 @@ def test_unknown_and_misspelt_keys_stop_before_any_stage_and_keep_outputs(repo):
 @pytest.mark.parametrize("section, key, value, message", [
     ("pre_design", "n_labeled", 3, "pre_design.n_labeled: 3 cannot be balanced across the digits 0 and 1"),
     ("probe", "knn_k", 5000, "probe.knn_k: 5000 is more than the 4000 training images; at most 4000"),
-    ("fid", "n_samples", 2000, "fid.n_samples: 2000 is more than the 1000 images of the test split; at most 1000"),
+    ("fid", "n_samples", 2000, "fid.n_samples: 2000 is more than the 1000 test images; at most 1000"),
     ("data", "n_labeled", 4010, "data.n_labeled: 4010 is more than the training split can balance"),
 ])
 def test_values_the_data_cannot_take_are_refused_before_training(repo, section, key, value, message):
@@ -172,11 +171,11 @@ def test_tensorflow_stages_print_no_start_up_noise(repo):
     assert UP_TO_DATE in _dvc("status", cwd=repo).stdout  # and the same bytes as DVC's run
 
 
-def test_metrics_json_never_holds_nan(tmp_path):
-    from latentlab.io import NotFinite, write_json
-
-    with pytest.raises(NotFinite, match="fid is nan"):
-        write_json(tmp_path / "m.json", {"fid": float("nan"), "n": 3})
-    assert not (tmp_path / "m.json").exists()
-    write_json(tmp_path / "ok.json", {"fid": 1.5})
-    assert json.loads((tmp_path / "ok.json").read_text()) == {"fid": 1.5}
+def test_byte_code_inside_code_dependencies_changes_no_hash(repo):
+    cache = repo / "latentlab/selection/__pycache__"
+    cache.mkdir(exist_ok=True)
+    (cache / "votemi.cpython-311.pyc").write_bytes(b"\x00compiled")
+    try:
+        assert UP_TO_DATE in _dvc("status", cwd=repo).stdout
+    finally:
+        (cache / "votemi.cpython-311.pyc").unlink()

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pytest
 
@@ -83,3 +85,13 @@ def test_a_missing_or_corrupt_npz_is_named(tmp_path):
     (tmp_path / "a.npz").write_bytes((tmp_path / "a.npz").read_bytes()[:100])
     with pytest.raises(DataError, match=r"a\.npz: not a readable \.npz file"):
         load_npz(tmp_path / "a.npz")
+
+
+def test_metrics_json_never_holds_nan(tmp_path):
+    from latentlab.io import NotFinite
+
+    with pytest.raises(NotFinite, match="fid is nan"):
+        write_json(tmp_path / "m.json", {"fid": float("nan"), "n": 3})
+    assert not (tmp_path / "m.json").exists()
+    write_json(tmp_path / "ok.json", {"fid": 1.5})
+    assert json.loads((tmp_path / "ok.json").read_text()) == {"fid": 1.5}

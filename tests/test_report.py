@@ -16,3 +16,5 @@ def test_summary_has_one_table_per_group_and_a_row_per_model(tmp_path):
     text = summary_markdown(table)
     assert "## fid" in text and "| model | feature_space | fid |" in text
     assert "| vae | classifier | 12.35 |" in text and "| exon |  | 3 |" in text
+    only_vae = collect_metrics(tmp_path, models=["vae"])  # a removed model's file is left behind, not shown
+    assert only_vae["fid"] == {"vae": table["fid"]["vae"]} and only_vae["classifier"] == table["classifier"]

@@ -125,6 +125,10 @@ class DatasetShape:
     fewest_per_class: int  # training images of the rarest class (of the whole set when n_test is None)
     n_classes: int  # 0: unlabelled
     channels: int
+    # A file whose absence in data.source means no official split: the whole set (n_total) is
+    # then split by data.test_fraction (CelebA's list_eval_partition.txt).
+    split_file: str | None = None
+    n_total: int | None = None
 
 
 SHAPES: dict[str, DatasetShape] = {
@@ -133,5 +137,5 @@ SHAPES: dict[str, DatasetShape] = {
     "fashion-mnist": DatasetShape(60000, 10000, 6000, 10, 1),
     "cifar10": DatasetShape(50000, 10000, 5000, 10, 3),
     "svhn": DatasetShape(73257, 26032, 4659, 10, 3),
-    "celeba": DatasetShape(182637, 19962, 0, 0, 3),  # with list_eval_partition.txt (train + valid, test)
+    "celeba": DatasetShape(182637, 19962, 0, 0, 3, "list_eval_partition.txt", 202599),  # train + valid, test
 }

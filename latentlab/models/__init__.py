@@ -1,1 +1,2 @@
-"""One module per model family: networks, losses and a keras.Model with its own train_step."""
+"""The model families, one package each (vae, exon), the registry that finds them (family.py),
+what they share (common/), and the project's own networks for FID (classifier, inception)."""
