@@ -224,6 +224,15 @@ def pipeline_models(pipeline: str | Path = "dvc.yaml") -> dict[str, str]:
     return next((v["models"] for v in declared if isinstance(v, dict) and "models" in v), {})
 
 
+def models_from_arguments(arguments: list[str]) -> dict[str, str]:
+    """dvc.yaml's `models` as its stage commands pass them: `${models}` unpacks to
+    `--vae vae --vae_wide vae ...` (so a change to the mapping changes the command, and DVC
+    reruns the stage; dvc.yaml itself cannot be a dependency)."""
+    if len(arguments) % 2 or not all(a.startswith("--") for a in arguments[::2]):
+        raise ParamsError(f"dvc.yaml models: expected --<model> <family> pairs, got {' '.join(arguments)!r}")
+    return {name[2:]: family for name, family in zip(arguments[::2], arguments[1::2])}
+
+
 def check_model_names(mapping: dict, key: str, pipeline: str | Path = "dvc.yaml") -> None:
     """Refuse keys of `mapping` that name no model of the pipeline's `models` (a typo would
     otherwise fall back to the default silently). Skipped when there is no dvc.yaml here."""

@@ -7,19 +7,22 @@ import argparse
 
 from latentlab.cli import run_stage
 from latentlab.io import write_json
-from latentlab.params import check_against_data, data_size, load_params, pipeline_models
+from latentlab.models.family import get_family
+from latentlab.params import check_against_data, data_size, load_params, models_from_arguments, pipeline_models
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--pipeline", default="dvc.yaml", help="for the model names of votemi.eps_per_model")
     parser.add_argument("--out", required=True, help="JSON naming the dataset checked against (a dependency of download)")
-    args = parser.parse_args()
+    args, models = parser.parse_known_args()  # the rest: dvc.yaml's models, `--<model> <family>` pairs
 
     params = load_params(args.params)
     size = data_size(params["data"])
-    check_against_data(params, size, pipeline_models(args.pipeline))
+    models = models_from_arguments(models) or pipeline_models()  # run by hand: dvc.yaml's own
+    for family in set(models.values()):
+        get_family(family)  # a misspelt family fails here, before any training
+    check_against_data(params, size, models)
     # Only data.dataset goes in: a change to any other key leaves these bytes alone, so it reruns
     # nothing through this file (download reruns on data.dataset anyway).
     write_json(args.out, {"dataset": params["data"]["dataset"], "checked": True})

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from latentlab.cli import run_stage
 from latentlab.io import atomic_dir, load_npz, save_figure, write_text
-from latentlab.params import ParamsError, load_params, pipeline_models
+from latentlab.params import ParamsError, load_params, models_from_arguments
 
 
 def main() -> None:
@@ -17,10 +17,9 @@ def main() -> None:
     parser.add_argument("--metrics", required=True, help="reports/metrics")
     parser.add_argument("--figures", required=True, help="folder for the figures")
     parser.add_argument("--summary", required=True, help="the markdown summary to write")
-    parser.add_argument("--pipeline", default="dvc.yaml", help="whose `models` are drawn, and only those")
-    args = parser.parse_args()
+    args, models = parser.parse_known_args()  # the rest: dvc.yaml's models, `--<model> <family>` pairs
     load_params(args.params)
-    models = list(pipeline_models(args.pipeline))
+    models = list(models_from_arguments(models))  # exactly these are drawn and summarised
     missing = [m for m in models if not (Path(args.selections) / m / "picks.npz").is_file()]
     if missing:
         raise ParamsError(f"dvc.yaml models: no selection for {', '.join(missing)} in {args.selections} (run dvc repro)")

@@ -80,7 +80,7 @@ def test_yaml_12_numbers_are_numbers(repo):
     text = (repo / "params.yaml").read_text()
     (repo / "params.yaml").write_text(text.replace("learning_rate: 0.001", "learning_rate: 1e-4", 1))
     assert "learning_rate: 1e-4" in (repo / "params.yaml").read_text()
-    _run([sys.executable, "stages/check_params.py", "--out", "data/params_checked.json"], repo)
+    assert "every key checked" in _dvc("repro", "check_params", cwd=repo).stdout
     from latentlab.params import load_params
 
     assert load_params(repo / "params.yaml")["vae"]["learning_rate"] == 1e-4

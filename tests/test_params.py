@@ -164,3 +164,13 @@ def test_inception_fid_needs_more_samples_than_its_features(params, tmp_path):
     params["fid"]["inception_weights"] = str(tmp_path / "inception.h5")
     with pytest.raises(ParamsError, match="fid.n_samples: 1000 samples cannot estimate a covariance of 2048"):
         check_against_data(params, data_size(params["data"]))
+
+
+def test_models_come_as_dvc_unpacks_them():
+    from latentlab.params import models_from_arguments
+
+    assert models_from_arguments(["--vae", "vae", "--vae_wide", "vae"]) == {"vae": "vae", "vae_wide": "vae"}
+    with pytest.raises(ParamsError, match="expected --<model> <family> pairs"):
+        models_from_arguments(["--vae"])
+    with pytest.raises(ParamsError, match="expected --<model> <family> pairs"):
+        models_from_arguments(["vae", "vae"])
