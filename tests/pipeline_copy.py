@@ -20,6 +20,7 @@ TINY = {
     "exon": {"epochs": 1, "batch_size": 256},
     "pre_design": {"radii": [4, 16], "epochs": 1},
     "path_latent_recon": {"betas": [0.1, 50], "epochs": 1},
+    "biinfogan": {"iterations": 4, "log_every": 2, "width": 0.125, "batch_size": 64},
     "fid": {"n_samples": 200},
     "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto", "eps_per_model": {"vae_wide": 3.0}},
 }

@@ -8,10 +8,11 @@ from pipeline_copy import _dvc, _run, _stages_run
 
 pytestmark = pytest.mark.e2e
 
-MODELS = ("vae", "vae_wide", "exon")
+MODELS = ("vae", "vae_wide", "exon", "biinfogan")
 PER_MODEL = ("embed", "evaluate_accuracy", "evaluate_fid", "dbscan_votemi")
 STAGES = {
-    "check_params", "download", "preprocess", "train_vae", "train_vae_wide", "train_exon", "train_classifier", "plots",
+    "check_params", "download", "preprocess", "train_vae", "train_vae_wide", "train_exon", "train_biinfogan",
+    "train_classifier", "plots",
     "pre_design@4", "pre_design@16", "pre_design_figure", "exon_beta@0.1", "exon_beta@50", "path_latent_recon",
 } | {f"{stage}@{model}" for stage in PER_MODEL for model in MODELS}
 
@@ -56,7 +57,13 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         "reports/figures/exon/interpolation_same_class.png",
         "data/embeddings/exon/test.npz",
         "data/selection/exon/selection.xlsx",
-    ]:
+        "models/biinfogan/generator.keras",
+        "reports/curves/biinfogan.tsv",
+        "data/embeddings/biinfogan/test.npz",
+        "data/selection/biinfogan/selection.xlsx",
+    ] + [f"reports/figures/biinfogan/{name}.png" for name in (
+        "categorical_grid", "continuous_c2", "continuous_c3", "continuous_c2_extremes", "continuous_c3_extremes",
+        "reconstructions", "most_confident", "wrongly_classified")]:
         assert (copy / path).is_file(), path
     header = (copy / "data/embeddings/vae/test.csv").read_text().splitlines()[0]
     assert header == "z1,z2,label"
@@ -80,8 +87,13 @@ def test_downstream_metrics_have_their_keys(repo):
     assert set(exon) == {"test_accuracy", "kl", "neg_ssim"}
     assert "classifier_accuracy" in read("accuracy/exon.json")
     assert "classifier_accuracy" not in read("accuracy/vae.json")
+    gan = read("train/biinfogan.json")
+    assert set(gan) == {"test_accuracy", "mapping", "mapping_source", "reconstruction_l1", "continuous_correlation"}
+    assert sorted(gan["mapping"].values()) == sorted(set(gan["mapping"].values())) and gan["mapping_source"] == "hungarian"
+    assert set(gan["continuous_correlation"]) == {"c2", "c3"}
+    assert set(read("accuracy/biinfogan.json")["class_mapping"]) <= {str(k) for k in range(10)}
     summary = (copy / "reports/summary.md").read_text()
-    assert "## votemi" in summary and "| vae |" in summary
+    assert "## votemi" in summary and "| vae |" in summary and "| biinfogan |" in summary
 
 
 def test_selection_table_rows_are_the_selected_images(repo):
@@ -119,6 +131,7 @@ def test_same_params_give_identical_metrics(repo):
     [
         ("exon", "beta", 0.5, {"check_params", "train_exon"}),  # never the VAEs
         ("vae_wide", "dim_z", 4, {"check_params", "train_vae_wide"}),  # never the 2-D vae
+        ("biinfogan", "n_continuous", 3, {"check_params", "train_biinfogan"}),
     ],
 )
 def test_a_params_change_makes_only_its_stage_stale(repo, section, key, value, stale):
@@ -147,6 +160,21 @@ def test_changing_beta_reruns_only_train_vae_and_downstream(repo):
     assert _stages_run(output) == {"check_params", "train_vae", "train_vae_wide", "plots"} | {
         f"{stage}@{model}" for stage in PER_MODEL for model in vaes}
     assert "'download' didn't change" in output and "'preprocess' didn't change" in output
+
+
+def test_changing_a_biinfogan_key_reruns_only_train_biinfogan_and_downstream(repo):
+    copy, _ = repo
+    _dvc("repro", cwd=copy)
+    original = (copy / "params.yaml").read_text()
+    params = yaml.safe_load(original)
+    params["biinfogan"]["learning_rate_d"] = 0.0002
+    (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    try:
+        output = _dvc("repro", cwd=copy).stdout
+        assert _stages_run(output) == {"check_params", "train_biinfogan", "plots"} | {
+            f"{stage}@biinfogan" for stage in PER_MODEL}
+    finally:
+        (copy / "params.yaml").write_text(original)
 
 
 def test_bad_params_stop_repro_naming_the_key(repo):

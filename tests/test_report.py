@@ -18,3 +18,11 @@ def test_summary_has_one_table_per_group_and_a_row_per_model(tmp_path):
     assert "| vae | classifier | 12.35 |" in text and "| exon |  | 3 |" in text
     only_vae = collect_metrics(tmp_path, models=["vae"])  # a removed model's file is left behind, not shown
     assert only_vae["fid"] == {"vae": table["fid"]["vae"]} and only_vae["classifier"] == table["classifier"]
+
+
+def test_nested_metrics_become_dotted_columns_and_a_mapping_one_cell():
+    table = {"train": {"biinfogan": {"test_accuracy": 0.9, "mapping": {"0": 6, "1": 5},
+                                     "continuous_correlation": {"c2": {"width": 0.61, "slant": 0.1}}}}}
+    text = summary_markdown(table)
+    assert "| model | continuous_correlation.c2 | mapping | test_accuracy |" in text
+    assert "| biinfogan | width:0.61 slant:0.1 | 0:6 1:5 | 0.9 |" in text
