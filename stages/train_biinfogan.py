@@ -32,9 +32,9 @@ def main() -> None:
     if settings["encodings"] is not None:
         class_of = read_encodings(settings["encodings"], settings["categorical"][0])
 
-    # oneDNN's kernels are off by default on this CPU class (AVX2, no AVX-512) and cut a step of
-    # these conv / transposed-conv networks by about a quarter (bench/biinfogan_seeds.py); set
-    # TF_ENABLE_ONEDNN_OPTS=0 to train without them. Other stages keep TensorFlow's default.
+    # oneDNN's kernels are off by default on this CPU class (AVX2, no AVX-512); they cut a step of
+    # these networks by about a quarter at width 0.5 and 1, by little at 0.25 (bench/biinfogan_seeds.py
+    # prints both). TF_ENABLE_ONEDNN_OPTS=0 trains without them. Other stages keep TF's default.
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     from latentlab.seeding import make_deterministic
 
