@@ -112,6 +112,7 @@ CORE_SCHEMA: dict[str, Any] = {
     "fid": {
         "n_samples": integer(2),
         "inception_weights": optional_path(),
+        "prdc_k": integer(1),
     },
     "probe": {
         "knn_k": integer(1),

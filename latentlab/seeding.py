@@ -23,3 +23,11 @@ def make_deterministic(seed: int) -> None:
     tf.get_logger().setLevel("ERROR")  # retracing notices and the like: not the user's concern
     keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's global generators
     tf.config.experimental.enable_op_determinism()
+
+
+def use_onednn() -> None:
+    """Turn on oneDNN's CPU kernels for this process (before TensorFlow is imported). TensorFlow
+    leaves them off on this CPU class (AVX2, no AVX-512); they cut a training step of IIN's
+    convolutional autoencoder to a third (bench/iin_throughput.py prints both).
+    TF_ENABLE_ONEDNN_OPTS=0 in the environment keeps them off."""
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")

@@ -1,5 +1,9 @@
 """evaluate_fid: Frechet distance between a model's samples and the test images, in the feature
-space of the project's classifier, beside the real-data floor (train images vs test images)."""
+space of the project's classifier, beside the real-data floor (train images vs test images); and
+in the same space precision, recall, density and coverage (Naeem et al. 2020, the `prdc` package),
+which tell sharpness (precision, density) from diversity (recall, coverage). A model with
+reference image sets (IIN: its autoencoder's reconstructions and prior samples) has each scored
+the same way, on the same real images and n."""
 import argparse
 from pathlib import Path
 
@@ -33,7 +37,7 @@ def main() -> None:
     make_deterministic(seed)
     import numpy as np
 
-    from latentlab.metrics.fid import TooFewSamples, frechet_distance
+    from latentlab.metrics.fid import TooFewSamples, frechet_distance, prdc_scores
     from latentlab.models.classifier import FEATURES, feature_extractor
     from latentlab.models.common.persistence import load_keras
     from latentlab.models.family import load_model
@@ -41,11 +45,13 @@ def main() -> None:
     rng = np.random.default_rng(seed)
     real_test = test["x"][np.sort(rng.choice(len(test["x"]), n, replace=False))]
     real_train = train["x"][np.sort(rng.choice(len(train["x"]), n, replace=False))]
-    samples = load_model(args.family, args.model).sample(n, seed)
+    model = load_model(args.family, args.model)
+    samples = model.sample(n, seed)
+    references = model.references(real_test, seed) if model.references is not None else {}
 
     extractor = feature_extractor(load_keras(Path(args.classifier) / "classifier.keras"))
     features = {name: extractor.predict(images, batch_size=500, verbose=0) for name, images in
-                (("test", real_test), ("train", real_train), ("samples", samples))}
+                (("test", real_test), ("train", real_train), ("samples", samples), *references.items())}
     try:
         fid = frechet_distance(features["samples"], features["test"])
     except TooFewSamples as error:
@@ -55,7 +61,12 @@ def main() -> None:
         "fid_floor": frechet_distance(features["train"], features["test"]),
         "n_samples": n,
         "feature_space": f"classifier/{FEATURES} ({features['test'].shape[1]}-d)",
+        **prdc_scores(features["test"], features["samples"], settings["prdc_k"]),
+        "prdc_floor": prdc_scores(features["test"], features["train"], settings["prdc_k"]),
     }
+    for name in references:
+        metrics[f"fid_{name}"] = frechet_distance(features[name], features["test"])
+        metrics[f"prdc_{name}"] = prdc_scores(features["test"], features[name], settings["prdc_k"])
     if weights is not None:
         from latentlab.models.inception import inception_features
 

@@ -21,6 +21,10 @@ TINY = {
     "pre_design": {"radii": [4, 16], "epochs": 1},
     "path_latent_recon": {"betas": [0.1, 50], "epochs": 1},
     "biinfogan": {"iterations": 4, "log_every": 2, "width": 0.125, "batch_size": 64},
+    "iin_ae": {"epochs": 1, "width": 0.0625, "z_dim": 8},
+    "diin_ae": {"epochs": 1},
+    "iin": {"epochs": 1, "n_blocks": 2, "hidden_dim": 16},
+    "diin": {"epochs": 1, "factor_sizes": [3, 3, 2]},
     "fid": {"n_samples": 200},
     "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto", "eps_per_model": {"vae_wide": 3.0}},
 }

@@ -38,3 +38,16 @@ def test_refuses_fewer_samples_than_dimensions_and_unequal_counts():
         frechet_distance(rng.normal(size=(10, 16)), rng.normal(size=(10, 16)))
     with pytest.raises(ValueError, match="equal sample counts"):
         frechet_distance(rng.normal(size=(50, 2)), rng.normal(size=(60, 2)))
+
+
+def test_prdc_gives_the_known_answers():
+    from latentlab.metrics.fid import prdc_scores
+
+    rng = np.random.default_rng(0)
+    real = rng.standard_normal((400, 8))
+    same = prdc_scores(real, rng.standard_normal((400, 8)), nearest_k=5)
+    assert min(same["precision"], same["recall"], same["coverage"]) > 0.8  # the same distribution
+    far = prdc_scores(real, rng.standard_normal((400, 8)) + 20.0, nearest_k=5)
+    assert far == {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}
+    collapsed = prdc_scores(real, np.zeros((400, 8)) + rng.standard_normal((400, 8)) * 0.01, nearest_k=5)
+    assert collapsed["precision"] > 0.9 and collapsed["recall"] < 0.2 and collapsed["coverage"] < 0.2  # sharp, not diverse

@@ -8,11 +8,11 @@ from pipeline_copy import _dvc, _run, _stages_run
 
 pytestmark = pytest.mark.e2e
 
-MODELS = ("vae", "vae_wide", "exon", "biinfogan")
+MODELS = ("vae", "vae_wide", "exon", "biinfogan", "iin")
 PER_MODEL = ("embed", "evaluate_accuracy", "evaluate_fid", "dbscan_votemi")
 STAGES = {
     "check_params", "download", "preprocess", "train_vae", "train_vae_wide", "train_exon", "train_biinfogan",
-    "train_classifier", "plots",
+    "train_classifier", "plots", "train_iin_ae", "train_iin", "train_diin_ae", "train_diin", "evaluate_diin",
     "pre_design@4", "pre_design@16", "pre_design_figure", "exon_beta@0.1", "exon_beta@50", "path_latent_recon",
 } | {f"{stage}@{model}" for stage in PER_MODEL for model in MODELS}
 
@@ -63,7 +63,13 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         "data/selection/biinfogan/selection.xlsx",
     ] + [f"reports/figures/biinfogan/{name}.png" for name in (
         "categorical_grid", "continuous_c2", "continuous_c3", "continuous_c2_extremes", "continuous_c3_extremes",
-        "reconstructions", "most_confident", "wrongly_classified")]:
+        "reconstructions", "most_confident", "wrongly_classified")] + [
+        "models/iin/encoder.keras", "models/iin/flow.keras", "models/diin/flow.keras", "data/embeddings/iin/test.npz",
+        "reports/figures/iin_ae/samples.png", "reports/figures/diin_ae/reconstructions.png", "reports/curves/diin.tsv",
+    ] + [f"reports/figures/iin/{name}.png" for name in ("samples", "autoencoder_samples", "reconstructions", "interpolation")
+         ] + [f"reports/figures/diin/{name}.png" for name in (
+        "swap_grid", "traversal_digit", "traversal_colour", "traversal_residual", "samples", "reconstructions",
+        "interpolation")]:
         assert (copy / path).is_file(), path
     header = (copy / "data/embeddings/vae/test.csv").read_text().splitlines()[0]
     assert header == "z1,z2,label"
@@ -92,6 +98,17 @@ def test_downstream_metrics_have_their_keys(repo):
     assert sorted(gan["mapping"].values()) == sorted(set(gan["mapping"].values())) and gan["mapping_source"] == "hungarian"
     assert set(gan["continuous_correlation"]) == {"c2", "c3"}
     assert set(read("accuracy/biinfogan.json")["class_mapping"]) <= {str(k) for k in range(10)}
+    iin = read("train/iin.json")
+    assert set(iin) == {"autoencoder_test_l1", "autoencoder_test_kl", "test_nll_per_dim"}
+    assert set(read("train/iin_ae.json")) == {"test_l1", "test_kl", "output_log_scale"}
+    iin_fid = read("fid/iin.json")
+    for name in ("autoencoder_reconstructions", "autoencoder_prior_samples"):
+        assert iin_fid[f"fid_{name}"] > 0 and set(iin_fid[f"prdc_{name}"]) == {"precision", "recall", "density", "coverage"}
+    assert "fid_autoencoder_reconstructions" not in fid and 0 <= fid["coverage"] <= 1  # PRDC for every model
+    diin = read("diin.json")
+    assert {"digit_swap_accuracy", "colour_swap_error", "factor_probe_accuracy", "autoencoder_test_l1",
+            "test_nll_per_dim"} <= set(diin) and set(diin["factor_probe_accuracy"]) == {"digit", "colour", "residual"}
+    assert 0 <= diin["digit_swap_accuracy"] <= 1 and diin["n_pairs"] == 1000
     summary = (copy / "reports/summary.md").read_text()
     assert "## votemi" in summary and "| vae |" in summary and "| biinfogan |" in summary
 
@@ -132,6 +149,11 @@ def test_same_params_give_identical_metrics(repo):
         ("exon", "beta", 0.5, {"check_params", "train_exon"}),  # never the VAEs
         ("vae_wide", "dim_z", 4, {"check_params", "train_vae_wide"}),  # never the 2-D vae
         ("biinfogan", "n_continuous", 3, {"check_params", "train_biinfogan"}),
+        # a flow key never retrains an autoencoder; iin's keys are D-IIN's too, but for its epochs
+        ("iin", "hidden_dim", 8, {"check_params", "train_iin", "train_diin"}),
+        ("iin", "epochs", 2, {"check_params", "train_iin"}),
+        ("diin", "rho", 0.9, {"check_params", "train_diin"}),
+        ("iin_ae", "epochs", 2, {"check_params", "train_iin_ae"}),  # diin_ae has its own epochs
     ],
 )
 def test_a_params_change_makes_only_its_stage_stale(repo, section, key, value, stale):

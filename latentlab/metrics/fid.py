@@ -41,3 +41,15 @@ def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
     mu_b, cov_b = gaussian_statistics(features_b)
     distance = np.sum((mu_a - mu_b) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2.0 * trace_sqrt_product(cov_a, cov_b)
     return float(max(distance, 0.0))
+
+
+def prdc_scores(real_features: np.ndarray, fake_features: np.ndarray, nearest_k: int) -> dict[str, float]:
+    """Precision, recall, density and coverage of `fake_features` against `real_features`
+    (Naeem et al. 2020, k-nearest-neighbour balls), computed by the `prdc` package."""
+    from prdc import compute_prdc
+
+    if min(len(real_features), len(fake_features)) <= nearest_k:
+        raise TooFewSamples(f"{min(len(real_features), len(fake_features))} samples for {nearest_k} nearest neighbours")
+    scores = compute_prdc(real_features=np.asarray(real_features, np.float64),
+                          fake_features=np.asarray(fake_features, np.float64), nearest_k=nearest_k)
+    return {name: round(float(scores[name]), 4) for name in ("precision", "recall", "density", "coverage")}

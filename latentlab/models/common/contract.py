@@ -42,13 +42,16 @@ class LatentModel:
 
     encode: images -> codes (N, D); decode: any codes (N, D) -> images, KDE draws included;
     sample: (n, seed) -> n images from the model's prior, the same for the same seed;
-    classify: images -> integer class ids, present when the family has `class_ids`."""
+    classify: images -> integer class ids, present when the family has `class_ids`;
+    references: (real images, seed) -> {name: images} that evaluate_fid scores beside the samples,
+    with the same real images (IIN: its autoencoder's reconstructions and decode(N(0, I)) samples)."""
 
     encode: Callable[[np.ndarray], np.ndarray]
     decode: Callable[[np.ndarray], np.ndarray]
     sample: Callable[[int, int], np.ndarray]
     classify: Callable[[np.ndarray], np.ndarray] | None = None
     class_ids: str | None = None
+    references: Callable[[np.ndarray, int], dict[str, np.ndarray]] | None = None
 
 
 class ModelFileError(ValueError):

@@ -61,21 +61,24 @@ def load_keras(path: str | Path) -> keras.Model:
                              "retrain it with `dvc repro --force <its train stage>` or `dvc checkout`") from None
 
 
-def save_parts(folder: str | Path, config, **parts: keras.Model) -> None:
-    """<folder>/<name>.keras for each part and config.json for the (dataclass) config."""
+def save_parts(folder: str | Path, config, config_file: str = "config.json", **parts: keras.Model) -> None:
+    """<folder>/<name>.keras for each part and `config_file` for the (dataclass) config (a folder may
+    hold several models, each with its own config file)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for name, part in parts.items():
         save_keras(part, folder / f"{name}.keras")
-    (folder / "config.json").write_text(json.dumps(asdict(config), indent=2) + "\n")
+    (folder / config_file).write_text(json.dumps(asdict(config), indent=2) + "\n")
 
 
-def load_parts(folder: str | Path, config_class, *names: str) -> tuple[object, dict[str, keras.Model]]:
+def load_parts(folder: str | Path, config_class, *names: str,
+               config_file: str = "config.json") -> tuple[object, dict[str, keras.Model]]:
     folder = Path(folder)
-    config_file = folder / "config.json"
+    config_file = folder / config_file
     try:
         raw = json.loads(config_file.read_text())
-        raw["image_shape"] = tuple(raw["image_shape"])
+        if "image_shape" in raw:
+            raw["image_shape"] = tuple(raw["image_shape"])
         config = config_class(**raw)
     except FileNotFoundError:
         raise ModelFileError(f"{config_file}: missing (is {folder} a trained model folder? run dvc repro)") from None

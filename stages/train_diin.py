@@ -1,0 +1,76 @@
+"""train_diin: D-IIN (seed 003, supervised), the interpretation network T over train_diin_ae's frozen
+ColorfulMNIST autoencoder, trained on pairs that share the digit or the colour so that T(z) splits
+into digit, colour and residual factors (diin.factor_sizes). Fresh pairs and colours every epoch,
+as the original's training set draws them. evaluate_diin measures and draws the result."""
+import argparse
+import contextlib
+import sys
+import time
+
+from latentlab.cli import run_stage
+from latentlab.io import atomic_dir, atomic_path, load_npz, write_json
+from latentlab.params import load_params
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--data", required=True, help="the preprocess stage's folder")
+    parser.add_argument("--autoencoder", required=True, help="train_diin_ae's model folder")
+    parser.add_argument("--model", required=True, help="folder for the autoencoder and T")
+    parser.add_argument("--timing", required=True, help="JSON file for train_seconds (not a dependency of anything)")
+    parser.add_argument("--curves", required=True, help="TSV file of the losses per epoch")
+    args = parser.parse_args()
+
+    from latentlab.models.iin.config import FlowConfig, flow_settings
+
+    params = load_params(args.params)
+    settings, seed = flow_settings(params, factors=True), params["seed"]
+    train = load_npz(f"{args.data}/train.npz")
+
+    from latentlab.seeding import make_deterministic, use_onednn
+
+    use_onednn()
+    make_deterministic(seed)
+    import keras
+    import tensorflow as tf
+
+    from latentlab.models.common.training import StopOnNonFiniteLoss
+    from latentlab.models.iin.model import Autoencoder, FactorNetwork, adam
+    from latentlab.models.iin.networks import data_initialise
+    from latentlab.models.iin.training import colorful_pairs_posteriors, first_batch_z
+
+    autoencoder = Autoencoder.load_from(args.autoencoder)
+    if not autoencoder.config.colorful:
+        raise ValueError(f"{args.autoencoder}: not a ColorfulMNIST autoencoder (train it with train_diin_ae)")
+    started = time.perf_counter()
+    pairs = colorful_pairs_posteriors(autoencoder, train["x"], train["y"], settings["epochs"], seed)
+    encode_seconds = time.perf_counter() - started
+    config = FlowConfig.from_params(settings, autoencoder.config.z_dim, seed, factor_sizes=settings["factor_sizes"])
+    flow = FactorNetwork(config, rho=settings["rho"])
+    batch, per_epoch = settings["batch_size"], len(train["x"])
+    steps = per_epoch // batch
+    flow.compile(adam(settings, settings["epochs"] * steps))
+    data_initialise(flow.network, first_batch_z(pairs["mean1"][:per_epoch], pairs["logvar1"][:per_epoch], batch, seed))
+
+    with contextlib.ExitStack() as stack:
+        model_dir = stack.enter_context(atomic_dir(args.model))
+        curves = stack.enter_context(atomic_path(args.curves))
+        guard = StopOnNonFiniteLoss("train_diin", f"iin.base_learning_rate {settings['base_learning_rate']:g}")
+        order = ("mean1", "logvar1", "mean2", "logvar2", "factor")
+        # every epoch's pairs in a row: with steps_per_epoch set, fit() carries on through them
+        data = (tf.data.Dataset.from_tensor_slices(tuple(pairs[k] for k in order))
+                .batch(batch, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
+        started = time.perf_counter()
+        flow.fit(data, epochs=settings["epochs"], steps_per_epoch=steps,
+                 callbacks=[guard, keras.callbacks.CSVLogger(str(curves), separator="\t")],
+                 verbose=1 if sys.stdout.isatty() else 2)
+        train_seconds = time.perf_counter() - started
+        Autoencoder.copy_files(args.autoencoder, model_dir)
+        flow.save_to(model_dir)
+    write_json(args.timing, {"train_seconds": round(train_seconds, 2), "encode_pairs_seconds": round(encode_seconds, 2)})
+    print(f"train_seconds {train_seconds:.1f}, encoding the pairs {encode_seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    run_stage(main)
