@@ -21,7 +21,13 @@ def main() -> None:
     parser.add_argument("--figures", required=True, help="folder for the swap grid, traversals, samples")
     args = parser.parse_args()
 
+    from latentlab.models.iin.not_applicable import reason_in, write_not_applicable
+
     seed = load_params(args.params)["seed"]
+    reason = reason_in(args.model)
+    if reason:
+        write_not_applicable(reason, folders=(args.figures,), json_files=(args.metrics,))
+        return
     test = load_npz(f"{args.data}/colorful_test.npz")
     if len(test["factor"]) == 0:
         raise ParamsError("data.colorful_test_pairs: there are no ColorfulMNIST test pairs (0 asked for, or a "

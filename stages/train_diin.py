@@ -24,6 +24,12 @@ def main() -> None:
 
     from latentlab.models.iin.config import FlowConfig, flow_settings
 
+    from latentlab.models.iin.not_applicable import reason_in, write_not_applicable
+
+    reason = reason_in(args.autoencoder)
+    if reason:
+        write_not_applicable(reason, folders=(args.model,), json_files=(args.timing,), curves=args.curves)
+        return
     params = load_params(args.params)
     settings, seed = flow_settings(params, factors=True), params["seed"]
     train = load_npz(f"{args.data}/train.npz")

@@ -8,7 +8,7 @@ import time
 
 from latentlab.cli import run_stage
 from latentlab.io import atomic_dir, atomic_path, load_npz, write_json
-from latentlab.params import ParamsError, load_params
+from latentlab.params import load_params
 
 
 def main() -> None:
@@ -24,15 +24,18 @@ def main() -> None:
     args = parser.parse_args()
 
     from latentlab.models.iin.config import AutoencoderConfig, ae_settings
+    from latentlab.models.iin.not_applicable import colorful_unavailable, write_not_applicable
 
     params = load_params(args.params)
     settings, seed = ae_settings(params, args.colorful), params["seed"]
     section = "diin_ae" if args.colorful else "iin_ae"
     train, test = load_npz(f"{args.data}/train.npz"), load_npz(f"{args.data}/test.npz")
     if args.colorful:
-        if train["x"].shape[-1] != 1 or (train["y"] < 0).any():
-            raise ParamsError(f"data.dataset: {params['data']['dataset']} has no ColorfulMNIST (it needs grey, "
-                              "labelled digits); D-IIN's stages run on mnist-embedded, mnist or fashion-mnist")
+        reason = colorful_unavailable(train["x"].shape, train["y"])
+        if reason:
+            write_not_applicable(reason, folders=(args.model, args.figures), json_files=(args.metrics, args.timing),
+                                 curves=args.curves)
+            return
         coloured = load_npz(f"{args.data}/colorful_test.npz")
         test_unit = (coloured["x1"] + 1.0) / 2.0
     else:

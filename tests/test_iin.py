@@ -146,3 +146,31 @@ def test_the_grey_version_and_the_background_colour_of_a_coloured_digit():
     background = recipient_background(symmetric, colour)
     assert background.sum() == 28 * 28 - 48
     np.testing.assert_allclose(background_colour(unit, background), colour, atol=1e-6)
+
+
+def test_the_diin_stages_write_a_note_on_a_dataset_without_colorful_mnist(tmp_path):
+    """On colour data D-IIN cannot run: each stage writes its outputs as a note and empty metrics,
+    so that `dvc repro` goes on with every other stage."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from latentlab.models.iin.not_applicable import MARKER, colorful_unavailable, write_not_applicable
+
+    root = Path(__file__).resolve().parents[1]
+    assert colorful_unavailable((10, 32, 32, 3), np.zeros(10)) and colorful_unavailable((10, 28, 28, 1), -np.ones(10))
+    assert colorful_unavailable((10, 28, 28, 1), np.zeros(10)) is None
+    write_not_applicable("no ColorfulMNIST here", folders=(tmp_path / "diin_ae",))
+    for script, args in (
+        ("train_diin.py", ["--data", tmp_path, "--autoencoder", tmp_path / "diin_ae", "--model", tmp_path / "diin",
+                           "--timing", tmp_path / "timing.json", "--curves", tmp_path / "curves.tsv"]),
+        ("evaluate_diin.py", ["--model", tmp_path / "diin", "--classifier", tmp_path, "--data", tmp_path,
+                              "--metrics", tmp_path / "diin.json", "--figures", tmp_path / "figures"]),
+    ):
+        result = subprocess.run([sys.executable, str(root / "stages" / script), "--params", str(root / "params.yaml"),
+                                 *map(str, args)], capture_output=True, text=True, cwd=root)
+        assert result.returncode == 0, result.stderr
+        assert "no ColorfulMNIST here" in result.stdout
+    assert (tmp_path / "diin" / MARKER).is_file() and (tmp_path / "figures" / MARKER).is_file()
+    assert json.loads((tmp_path / "diin.json").read_text()) == {} == json.loads((tmp_path / "timing.json").read_text())
