@@ -52,7 +52,7 @@ def test_a_bad_encodings_file_stops_check_params_in_one_line(tmp_path):
     (tmp_path / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     result = subprocess.run(
         [sys.executable, str(ROOT / "stages/check_params.py"), "--params", str(tmp_path / "params.yaml"),
-         "--out", str(tmp_path / "checked.json"), "--vae_wide", "vae", "--biinfogan", "biinfogan"],
+         "--out", str(tmp_path / "checked.json"), "--vae_wide", "vae", "--biinfogan", "biinfogan", "--iin", "iin"],
         capture_output=True, text=True, cwd=ROOT)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
