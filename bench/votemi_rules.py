@@ -2,9 +2,10 @@
 
 For each latent: DBSCAN with params.yaml's votemi settings, then each rule picks votemi.budget
 training images and a logistic regression on the picks' pixels is scored on the test split (the
-dbscan_votemi stage's measure). Rows: random; k-medoids of the codes; Vote-MI as built; Vote-MI
-with the seed's rule (each whole cluster's top 10% of MI voters as its pool, noise left out, one
-pick at least per cluster); and, for scale, k-medoids on PCA-50 of the pixels (issue 3's 0.79).
+dbscan_votemi stage's measure). Rows per latent: random; k-medoids of the codes; TypiClust and
+ProbCover (the cold-start state of the art, scikit-activeml); Vote-MI by the seed's rule
+(latentlab/selection/votemi_seed.py) and by ours (votemi.py); and, for scale, k-medoids on
+PCA-50 of the pixels (issue 3's 0.79).
 One more row picks k-medoids within each true class: it uses the labels, so it is a reference
 for how far a label-free rule could go, not a rule.
 Each model of dvc.yaml uses its own votemi eps. `--vae-dims 4 20` also trains a VAE per dim_z
@@ -28,27 +29,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from latentlab.io import load_npz  # noqa: E402
-from latentlab.selection import votemi  # noqa: E402
-from latentlab.selection.baselines import kmedoids_selection, random_selection, selection_accuracy  # noqa: E402
-from latentlab.selection.clustering import allocate_budget, dbscan, eps_for, standardize  # noqa: E402
-
-
-def seed_rule(z, clusters, decode, budget, settings, seed, top_fraction=0.1):
-    """Seed 002's pooling: votes against each whole cluster's KDE, its top 10% kept as the pool,
-    noise never picked; the pool is then spread by k-means as in votemi.select."""
-    rng = np.random.default_rng(seed)
-    scaled, decoded = standardize(z), decode(z.astype(np.float32))
-    labels, sizes = np.unique(clusters[clusters >= 0], return_counts=True)
-    groups, votes = [], np.full(len(z), np.nan)
-    for cluster, quota in zip(labels, allocate_budget(sizes, budget, at_least_one=True)):
-        if quota == 0:  # more clusters than budget
-            continue
-        members = np.flatnonzero(clusters == cluster)
-        votes[members] = votemi.group_votes(z[members], decoded[members], decode, settings["candidates"],
-                                            settings["mi_bins"], rng, settings["normalized_mi"])
-        pool = members[np.argsort(-votes[members], kind="stable")][: max(quota, int(np.ceil(top_fraction * len(members))))]
-        groups += [g[np.argsort(-votes[g], kind="stable")] for g in votemi._split(scaled, pool, quota, seed)]
-    return np.array(votemi._remove_redundant(scaled, groups, votes, votemi.spacing(scaled)))
+from latentlab.selection import votemi, votemi_seed  # noqa: E402
+from latentlab.selection.baselines import (  # noqa: E402
+    kmedoids_selection,
+    probcover_selection,
+    random_selection,
+    selection_accuracy,
+    typiclust_selection,
+)
+from latentlab.selection.clustering import dbscan, eps_for  # noqa: E402
 
 
 def per_class_medoids(features, labels, budget, seed):
@@ -114,12 +103,17 @@ def main() -> None:
             eps = eps_for(settings, name) if name in families else "auto"
             clusters, _ = dbscan(z, eps, settings["min_samples"])
             for s in args.seeds:
-                chosen = votemi.select(z, clusters, decode, budget, settings["candidates"], settings["mi_bins"],
-                                       s, settings["normalized_mi"])
-                rows.setdefault((name, "Vote-MI"), []).append(accuracy(chosen.indices))
-                rows.setdefault((name, "Vote-MI, seed's top-10% pools"), []).append(
-                    accuracy(seed_rule(z, clusters, decode, budget, settings, s)))
-                rows.setdefault((name, "k-medoids"), []).append(accuracy(kmedoids_selection(z, budget, s)))
+                picks = {
+                    "random": random_selection(len(z), budget, s),
+                    "k-medoids": kmedoids_selection(z, budget, s),
+                    "TypiClust": typiclust_selection(z, budget, s),
+                    "ProbCover": probcover_selection(z, budget, s)[0],
+                    "Vote-MI (seed rule)": votemi_seed.select_seed_rule(z, clusters, decode, budget, seed=s).indices,
+                    "Vote-MI (ours)": votemi.select(z, clusters, decode, budget, settings["candidates"],
+                                                    settings["mi_bins"], s, settings["normalized_mi"]).indices,
+                }
+                for rule, chosen in picks.items():
+                    rows.setdefault((name, rule), []).append(accuracy(chosen))
             print(f"{name}: done", file=sys.stderr, flush=True)
 
     print(f"\nTest accuracy of a logistic regression on {budget} selected images, seeds {args.seeds}\n")

@@ -126,6 +126,7 @@ CORE_SCHEMA: dict[str, Any] = {
         "normalized_mi": boolean(),
         "eps_per_model": eps_per_model(),
         "random_repeats": integer(1),
+        "rule": choice("seed", "ours"),
     },
 }
 

@@ -1,6 +1,8 @@
-"""dbscan_votemi: DBSCAN on a model's training codes, Vote-MI selection of a budget of real
-images, the same budget chosen at random and by k-medoids, and each selection scored by the test
-accuracy of a logistic regression trained on the selected images' true labels."""
+"""dbscan_votemi: DBSCAN on a model's training codes, Vote-MI selection of a budget of real images
+by both rules (the seed's, SPEC.md section 4, and ours), the same budget chosen at random, by
+k-medoids, TypiClust and ProbCover, and each selection scored by the test accuracy of a logistic
+regression trained on the selected images' true labels. votemi.rule names the Vote-MI selection
+exported as images and table."""
 import argparse
 
 import numpy as np
@@ -30,8 +32,9 @@ def main() -> None:
     if settings["budget"] > len(z):
         raise ParamsError(f"votemi.budget: {settings['budget']} is more than the {len(z)} training images")
 
-    from latentlab.selection import votemi
-    from latentlab.selection.baselines import kmedoids_selection, random_selection, selection_accuracy
+    from latentlab.selection import votemi, votemi_seed
+    from latentlab.selection.baselines import (kmedoids_selection, probcover_selection, random_selection,
+                                               selection_accuracy, typiclust_selection)
     from latentlab.selection.clustering import dbscan, eps_for
     from latentlab.selection.export import write_image_folder, write_selection_table
 
@@ -48,12 +51,16 @@ def main() -> None:
 
     make_deterministic(seed)
     decode = load_model(args.family, args.model).decode
-    chosen = votemi.select(
+    ours = votemi.select(
         z, clusters, decode, settings["budget"], settings["candidates"], settings["mi_bins"], seed,
         settings["normalized_mi"],
     )
+    seed_rule = votemi_seed.select_seed_rule(z, clusters, decode, settings["budget"], seed=seed)
+    chosen = seed_rule if settings["rule"] == "seed" else ours
     randoms = [random_selection(len(z), settings["budget"], seed + r) for r in range(settings["random_repeats"])]
     medoids = kmedoids_selection(z, settings["budget"], seed)
+    typical = typiclust_selection(z, settings["budget"], seed)
+    covering, radius = probcover_selection(z, settings["budget"], seed)
 
     def accuracy(picks):
         return selection_accuracy(train["x"], train["y"], picks, test["x"], test["y"], seed)
@@ -63,18 +70,24 @@ def main() -> None:
         "noise_fraction": float(np.mean(clusters < 0)),
         "eps": float(eps),
         "n_selected": int(len(chosen.indices)),
-        "accuracy_votemi": accuracy(chosen.indices),
+        "accuracy_votemi": accuracy(ours.indices),
+        "accuracy_votemi_seed": accuracy(seed_rule.indices),
         "accuracy_random": float(np.mean([accuracy(p) for p in randoms])),
         "accuracy_kmedoids": accuracy(medoids),
-        "classes_covered_votemi": int(len(np.unique(train["y"][chosen.indices]))),
+        "accuracy_typiclust": accuracy(typical),
+        "accuracy_probcover": accuracy(covering),
+        "probcover_radius": float(radius),
+        "classes_covered_votemi": int(len(np.unique(train["y"][ours.indices]))),
+        "classes_covered_votemi_seed": int(len(np.unique(train["y"][seed_rule.indices]))),
     }
     with atomic_dir(args.out) as out:
         write_image_folder(train["x"], train["index"], out / "image_folder")
         write_image_folder(train["x"][chosen.indices], train["index"][chosen.indices], out / "selected_image_folder")
         write_selection_table(out / "selection.xlsx", chosen.indices, train["index"], z, chosen.clusters, train["y"],
                               chosen.votes)
-        save_npz(out / "picks.npz", votemi=chosen.indices, random=randoms[0], kmedoids=medoids,
-                 clusters=clusters, joined_clusters=chosen.clusters, votes=chosen.votes)
+        save_npz(out / "picks.npz", votemi=ours.indices, votemi_seed=seed_rule.indices, random=randoms[0],
+                 kmedoids=medoids, typiclust=typical, probcover=covering, clusters=clusters,
+                 joined_clusters=ours.clusters, votes=ours.votes)
     write_json(args.metrics, metrics)
     print(", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in metrics.items()))
 

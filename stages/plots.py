@@ -38,10 +38,10 @@ def main() -> None:
             scores = table.get("votemi", {}).get(model, {})
             title = f"{model}: DBSCAN eps {scores.get('eps', float('nan')):.3g}, {int(picks['clusters'].max()) + 1} clusters"
             save_figure(cluster_scatter(codes["z"], picks["clusters"], title), figures / f"{model}_dbscan_clusters.png")
-            methods = {m: picks[m] for m in ("votemi", "random", "kmedoids")}
+            methods = {m: picks[m] for m in ("votemi_seed", "votemi", "random", "kmedoids", "typiclust", "probcover")}
             accuracy = {m: scores.get(f"accuracy_{m}", float("nan")) for m in methods}
             save_figure(picks_comparison(codes["z"], codes["y"], methods, accuracy), figures / f"{model}_picks.png")
-            for method in ("votemi", "random"):
+            for method in ("votemi_seed", "votemi", "random"):
                 chosen = picks[method]
                 columns = 10
                 rows = -(-len(chosen) // columns)

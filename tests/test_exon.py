@@ -7,7 +7,7 @@ import pytest
 keras = pytest.importorskip("keras")
 from scipy.stats import multivariate_normal  # noqa: E402
 
-from latentlab.models.common.training import semi_supervised_batches  # noqa: E402
+from latentlab.models.exon.training import exon_batches  # noqa: E402
 from latentlab.models.exon import model as exon_lib  # noqa: E402
 from latentlab.models.exon.config import EXoNConfig  # noqa: E402
 from latentlab.models.exon.interpretation import vnat  # noqa: E402
@@ -36,7 +36,7 @@ def test_cifar_prior_layout():
     assert (means[:, 10:] == 0).all() and (variances[:, :10] == 0.1).all() and (variances[:, 10:] == 1.0).all()
 
 
-def test_straight_through_sample_is_one_hot_forward_and_passes_gradient_backward():
+def test_straight_through_sample_is_one_hot_forward_and_has_the_gradient_of_log_q_plus_g():
     import tensorflow as tf
 
     logits = tf.Variable(np.random.default_rng(1).normal(size=(64, 10)).astype(np.float32))
@@ -46,13 +46,17 @@ def test_straight_through_sample_is_one_hot_forward_and_passes_gradient_backward
         probabilities = tf.nn.softmax(logits)
         sample = exon_lib.straight_through_gumbel(probabilities, seed)
         objective = tf.reduce_sum(sample * weights)
+    gradient = tape.gradient(objective, logits).numpy()
     values = sample.numpy()
     np.testing.assert_allclose(values.sum(axis=1), 1.0, atol=1e-6)
     assert set(np.round(values, 5).ravel()) <= {0.0, 1.0}
+    # the soft path is log q + g; the Gumbel noise g is a constant, so its gradient is log q's
     with tf.GradientTape() as reference_tape:
-        expected = tf.reduce_sum(tf.nn.softmax(logits) * weights)
-    np.testing.assert_allclose(tape.gradient(objective, logits).numpy(),
-                               reference_tape.gradient(expected, logits).numpy(), rtol=1e-5, atol=1e-7)
+        expected = tf.reduce_sum(tf.math.log(tf.nn.softmax(logits) + 1e-8) * weights)
+    np.testing.assert_allclose(gradient, reference_tape.gradient(expected, logits).numpy(), rtol=1e-4, atol=1e-6)
+    with tf.GradientTape() as probability_tape:  # not the gradient of q itself (the old estimator)
+        other = tf.reduce_sum(tf.nn.softmax(logits) * weights)
+    assert not np.allclose(gradient, probability_tape.gradient(other, logits).numpy(), atol=1e-3)
 
 
 @pytest.mark.parametrize("alpha", [0.1, 2.0])
@@ -60,10 +64,7 @@ def test_mixup_weights_follow_their_beta_law(alpha):
     from scipy import stats
 
     seed = keras.random.SeedGenerator(3)
-    x = np.zeros((4000, 2, 2, 1), np.float32)
-    target = np.zeros((4000, 10), np.float32)
-    _, _, weight = exon_lib.mixup(x, target, alpha, seed)
-    weight = np.asarray(weight, dtype=np.float64)
+    weight = np.asarray(exon_lib.beta_sample((4000,), alpha, seed), dtype=np.float64)
     # The empirical CDF at the law's quantiles (away from the float32-rounded extreme tails:
     # a tenth of Beta(0.1, 0.1) lies within 3e-8 of 1). Binomial sd at n = 4000 is under 0.008.
     law = stats.beta(alpha, alpha)
@@ -72,14 +73,47 @@ def test_mixup_weights_follow_their_beta_law(alpha):
     assert np.mean((weight > 0.1) & (weight < 0.9)) == pytest.approx(law.cdf(0.9) - law.cdf(0.1), abs=0.03)
 
 
-def test_mixup_mixes_images_and_labels_with_the_same_weight():
+def test_mixup_mixes_the_batch_with_one_weight_and_the_soft_cross_entropy_is_direct():
     seed = keras.random.SeedGenerator(4)
     x = np.arange(6, dtype=np.float32).reshape(6, 1, 1, 1)
     target = np.eye(6, dtype=np.float32)
-    mixed_x, mixed_t, _ = (np.asarray(a) for a in exon_lib.mixup(x, target, 2.0, seed))
+    mixed_x, mixed_t, weight = (np.asarray(a) for a in exon_lib.mixup(x, target, 2.0, seed))
+    assert weight.shape == ()  # one weight for the whole batch, as the original
     # pixel value i sits in example i, so an image blend equals its label blend applied to 0..5
     np.testing.assert_allclose(mixed_x[:, 0, 0, 0], mixed_t @ np.arange(6, dtype=np.float32), rtol=1e-5)
     np.testing.assert_allclose(mixed_t.sum(axis=1), 1.0, rtol=1e-6)
+    top = mixed_t.max(axis=1)  # a row shuffled onto itself stays one-hot
+    assert np.all(np.isclose(top, max(weight, 1 - weight)) | np.isclose(top, 1.0))
+    probabilities = np.random.default_rng(5).dirichlet(np.ones(6), size=6).astype(np.float32)
+    probabilities[0, 0] = 0.0  # clipped at 1e-10, as the original
+    direct = -sum(mixed_t[i, k] * math.log(max(probabilities[i, k], 1e-10)) for i in range(6) for k in range(6))
+    assert float(exon_lib.soft_cross_entropy(mixed_t, probabilities)) == pytest.approx(direct, rel=1e-5)
+
+
+def test_learning_rate_schedules_follow_the_original():
+    rates = exon_lib.learning_rates
+    assert rates(0, 100, 3e-3, "mnist", 10) == (3e-3, 3e-3)
+    assert rates(9, 100, 3e-3, "mnist", 10) == (3e-3, 3e-3)
+    assert rates(10, 100, 3e-3, "mnist", 10)[1] == pytest.approx(3e-3 * math.exp(-5 * 0.01))
+    assert rates(50, 100, 3e-3, "mnist", 10) == (3e-3, pytest.approx(3e-3 * math.exp(-1.25)))
+    milestones = (250, 350, 450, 550)
+    assert rates(0, 600, 1e-3, "cifar10", 0, milestones) == (pytest.approx(1e-4), pytest.approx(2e-4))
+    assert rates(1, 600, 1e-3, "cifar10", 0, milestones) == (1e-3, 1e-3)
+    assert rates(300, 600, 1e-3, "cifar10", 0, milestones)[1] == pytest.approx(5e-4)
+    assert rates(450, 600, 1e-3, "cifar10", 0, milestones)[1] == pytest.approx(1.25e-4)
+    assert rates(550, 600, 1e-3, "cifar10", 0, milestones)[1] == pytest.approx(6.25e-5)
+    assert rates(575, 600, 1e-3, "cifar10", 0, milestones)[1] == pytest.approx(6.25e-5 * math.exp(-5 * 0.25))
+
+
+def test_schedules_callback_sets_both_rates_and_lambda2():
+    model = EXoN(EXoNConfig(image_shape=SHAPE, lambda1=100.0, rampup_epochs=10))
+    model.compile(vae_optimizer=keras.optimizers.Adam(1e-3), classifier_optimizer=keras.optimizers.AdamW(1e-3))
+    callback = exon_lib.Schedules(epochs=40, base_rate=1e-3, decay_start=10)
+    callback.set_model(model)
+    callback.on_epoch_begin(20)
+    assert float(model.classifier_optimizer.learning_rate) == pytest.approx(1e-3 * math.exp(-5 * 0.25), rel=1e-6)
+    assert float(model.vae_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert float(model.lambda2) == pytest.approx(100.0)
 
 
 def test_rampup_schedule():
@@ -104,7 +138,7 @@ def test_one_training_step_lowers_the_loss_and_changes_both_networks():
     model = EXoN(EXoNConfig(image_shape=SHAPE, lambda1=10.0, rampup_epochs=0))
     model.compile(vae_optimizer=keras.optimizers.Adam(1e-3), classifier_optimizer=keras.optimizers.Adam(1e-3))
     model.build_all()
-    batch = next(iter(semi_supervised_batches(x[:128], x[128:], y, 128, 32, seed=0)))
+    batch = next(iter(exon_batches(x[:128], x[128:], y, 128, 32, seed=0)))
 
     def loss():
         keras.utils.set_random_seed(1)  # the same noise draws for the before/after comparison
@@ -115,13 +149,14 @@ def test_one_training_step_lowers_the_loss_and_changes_both_networks():
     before = loss()
     encoder_before = [w.copy() for w in model.encoder.get_weights()]
     classifier_before = [w.copy() for w in model.classifier.get_weights()]
-    teacher_before = [w.copy() for w in model.teacher.get_weights()]
     for _ in range(3):
         model.train_step(batch)
+        # the pseudo-labeller is the classifier re-synced after every step
+        for mine, theirs in zip(model.pseudo_labeler.trainable_variables, model.classifier.trainable_variables):
+            np.testing.assert_array_equal(np.asarray(mine), np.asarray(theirs))
     assert loss() < before
     assert any(not np.allclose(a, b) for a, b in zip(encoder_before, model.encoder.get_weights()))
     assert any(not np.allclose(a, b) for a, b in zip(classifier_before, model.classifier.get_weights()))
-    assert any(not np.allclose(a, b) for a, b in zip(teacher_before, model.teacher.get_weights()))
 
 
 def test_save_load_round_trip_and_embedding(tmp_path):
@@ -167,3 +202,46 @@ def test_blur_moves_each_code_only_along_the_dimensions_asked():
         np.testing.assert_array_equal(codes[k, 0], base)
         moved_active, moved_other = codes[k, 1:5] != base, codes[k, 5:9] != base
         assert (moved_active == active[k]).all() and (moved_other == ~active[k]).all()
+
+
+def test_cifar_networks_have_the_original_shapes():
+    from latentlab.models.exon.networks import build_classifier, build_decoder, build_encoder
+
+    config = EXoNConfig(image_shape=(32, 32, 3), architecture="cifar10", latent_dim=16)
+    x = np.zeros((2, 32, 32, 3), np.float32)
+    mean, log_variance = build_encoder(config)(x)
+    assert tuple(mean.shape) == (2, 10, 16) and tuple(log_variance.shape) == (2, 10, 16)
+    assert tuple(build_decoder(config)(np.zeros((2, 16), np.float32)).shape) == (2, 32, 32, 3)
+    classifier = build_classifier(config)
+    assert tuple(classifier(x).shape) == (2, 10)
+    convs = [layer.filters for layer in classifier.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert convs == [128, 128, 128, 256, 256, 256, 512, 256, 128]
+
+
+def test_mnist_classifier_and_zero_biases_as_the_original():
+    from latentlab.models.exon.networks import build_classifier, build_encoder
+
+    config = EXoNConfig(image_shape=SHAPE)
+    classifier = build_classifier(config)
+    convs = [(layer.filters, layer.kernel_size) for layer in classifier.layers if isinstance(layer, keras.layers.Conv2D)]
+    assert convs == [(32, (5, 5)), (64, (3, 3)), (128, (3, 3))]
+    assert sum(isinstance(layer, keras.layers.SpatialDropout2D) for layer in classifier.layers) == 3
+    assert [layer.units for layer in classifier.layers if isinstance(layer, keras.layers.Dense)] == [64, 10]
+    encoder = build_encoder(config)
+    assert all(not np.any(np.asarray(layer.bias)) for layer in encoder.layers if isinstance(layer, keras.layers.Dense))
+
+
+def test_layout_measures_give_known_answers():
+    from latentlab.models.exon.interpretation import code_in_component, grid_negative_ssim, latent_grid
+
+    means, variances = prior_parameters(EXoNConfig(image_shape=SHAPE))
+    labels = np.arange(10).repeat(3)
+    z = means[labels] + 0.1
+    assert code_in_component(z, labels, means, variances) == 1.0
+    assert code_in_component(z, (labels + 1) % 10, means, variances) == 0.0
+    grid = latent_grid(15.0, 31, 2)
+    assert grid.shape == (961, 2) and grid[0].tolist() == [-15.0, 15.0] and grid[-1].tolist() == [15.0, -15.0]
+    same = np.tile(np.random.default_rng(0).uniform(0, 1, (1, 16, 16, 1)).astype(np.float32), (5, 1, 1, 1))
+    assert grid_negative_ssim(same) == pytest.approx(0.0, abs=1e-5)
+    varied = np.random.default_rng(1).uniform(0, 1, (5, 16, 16, 1)).astype(np.float32)
+    assert grid_negative_ssim(varied) > 0.3  # independent noise: SSIM near 0 off the diagonal

@@ -143,6 +143,9 @@ def test_celeba_without_its_partition_file_is_split_here(tmp_path):
     ("exon", "labeled_batch_size", 101, "exon.labeled_batch_size: 101 is more than the 100 labelled images"),
     ("pre_design", "n_labeled", 3, "pre_design.n_labeled: 3 cannot be balanced across the digits 0 and 1"),
     ("pre_design", "n_labeled", 802, "pre_design.n_labeled: 802 needs 401 per digit"),
+    ("exon", "batch_size", 32, "exon.batch_size: 32 is the whole batch (labelled + unlabelled)"),
+    ("pre_design", "labeled_batch_size", 64, "pre_design.batch_size: 64 is the whole batch"),
+    ("pre_design", "labeled_batch_size", 22, "pre_design.labeled_batch_size: 22 is more than the 20 labelled"),
 ])
 def test_values_the_data_cannot_take_name_the_key_and_the_limit(params, section, key, value, message):
     from latentlab.params import check_against_data, data_size

@@ -88,9 +88,10 @@ def test_downstream_metrics_have_their_keys(repo):
     votemi = read("votemi/vae.json")
     assert votemi["n_selected"] == 20
     assert read("votemi/vae_wide.json")["eps"] == 3.0 and votemi["eps"] != 3.0  # eps_per_model by model name
-    assert {"n_clusters", "noise_fraction", "accuracy_votemi", "accuracy_random", "accuracy_kmedoids"} <= set(votemi)
+    assert {"n_clusters", "noise_fraction", "accuracy_votemi", "accuracy_votemi_seed", "accuracy_random",
+            "accuracy_kmedoids", "accuracy_typiclust", "accuracy_probcover", "probcover_radius"} <= set(votemi)
     exon = read("train/exon.json")
-    assert set(exon) == {"test_accuracy", "kl", "neg_ssim"}
+    assert set(exon) == {"test_accuracy", "conditional_accuracy", "code_in_component", "kl", "neg_ssim"}
     assert "classifier_accuracy" in read("accuracy/exon.json")
     assert "classifier_accuracy" not in read("accuracy/vae.json")
     gan = read("train/biinfogan.json")

@@ -35,9 +35,11 @@ def cluster_scatter(z: np.ndarray, clusters: np.ndarray, title: str = "") -> Fig
 def picks_comparison(z: np.ndarray, labels: np.ndarray, picks: dict[str, np.ndarray], scores: dict[str, float]) -> Figure:
     """One panel per method: all codes in grey, the picked ones coloured by their true label."""
     points, (xlabel, ylabel) = to_plane(z)
-    figure = Figure(figsize=(5.0 * len(picks), 4.8))
+    columns = min(3, len(picks))
+    rows = -(-len(picks) // columns)
+    figure = Figure(figsize=(5.0 * columns, 4.8 * rows))
     for i, (method, chosen) in enumerate(picks.items()):
-        axes = figure.add_subplot(1, len(picks), i + 1)
+        axes = figure.add_subplot(rows, columns, i + 1)
         axes.scatter(points[:, 0], points[:, 1], s=3, c="lightgrey")
         axes.scatter(points[chosen, 0], points[chosen, 1], s=22, c=labels[chosen], cmap="tab10",
                      vmin=-0.5, vmax=9.5, edgecolors="black", linewidths=0.4)

@@ -35,17 +35,16 @@ def example(x: np.ndarray, y: np.ndarray, seed: int) -> Example:
     predicted class's posterior mean plus the labels' cross-entropy, per image."""
     import keras
 
-    from ..common.training import semi_supervised_batches
     from .config import EXoNConfig
+    from .training import exon_batches
 
-    config = EXoNConfig(image_shape=tuple(x.shape[1:]), n_classes=int(y.max()) + 1, lambda1=10.0,
-                        ema_decay=0.9, seed=seed)
+    config = EXoNConfig(image_shape=tuple(x.shape[1:]), n_classes=int(y.max()) + 1, lambda1=10.0, seed=seed)
     model = EXoN(config)
     model.compile(vae_optimizer=keras.optimizers.Adam(3e-3), classifier_optimizer=keras.optimizers.Adam(3e-3))
     model.build_all()
     x_symmetric = to_symmetric_range(x)
     labeled = np.arange(len(x))
-    batches = semi_supervised_batches(x_symmetric, x_symmetric, y, len(x), len(x) // 2, seed)
+    batches = exon_batches(x_symmetric, x_symmetric, y, len(x), len(x) // 2, seed)
 
     def train(steps: int) -> None:
         model.fit(batches.take(steps), epochs=1, verbose=0)

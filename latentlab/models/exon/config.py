@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...params import ParamsError, fraction, integer, number, positive_numbers
+from ...params import ParamsError, choice, integer, number, positive_numbers
 
 PARAMS = {
     "exon": {
@@ -19,10 +19,13 @@ PARAMS = {
         "rampup_epochs": integer(0),
         "learning_rate": number(0.0, open_min=True),
         "weight_decay": number(0.0),
-        "batch_size": integer(1),
+        "batch_size": integer(2),
         "labeled_batch_size": integer(1),
         "epochs": integer(1),
-        "ema_decay": fraction(),
+        "lr_decay_start": integer(0),
+        "lr_milestones": positive_numbers(unique=True),
+        "lr_gamma": number(0.0, open_min=True),
+        "head_init": choice("zero", "prior"),
         "mixup_alpha_labeled": number(0.0, open_min=True),
         "mixup_alpha_unlabeled": number(0.0, open_min=True),
     },
@@ -33,6 +36,8 @@ PARAMS = {
     "pre_design": {
         "radii": positive_numbers(unique=True),
         "n_labeled": integer(2),
+        "batch_size": integer(2),
+        "labeled_batch_size": integer(1),
         "beta": number(0.0),
         "epochs": integer(1),
         "points": integer(2),
@@ -42,7 +47,7 @@ PARAMS = {
 
 # The `exon:` keys that are EXoNConfig fields (the rest are optimizer and schedule settings).
 CONFIG_KEYS = ("latent_dim", "sigma", "dist", "sigma1", "sigma2", "beta", "lambda1", "rampup_epochs",
-               "mixup_alpha_labeled", "mixup_alpha_unlabeled", "ema_decay")
+               "mixup_alpha_labeled", "mixup_alpha_unlabeled", "head_init")
 PRE_DESIGN_DIGITS = (0, 1)  # Appendix A.2.2 trains on the zeros and ones only
 
 
@@ -63,7 +68,7 @@ class EXoNConfig:
     rampup_epochs: int = 10
     mixup_alpha_labeled: float = 0.1
     mixup_alpha_unlabeled: float = 2.0
-    ema_decay: float = 0.999
+    head_init: str = "zero"  # zero (the original) | prior (each class's mean head starts at its component)
     seed: int = 0
 
 
@@ -80,6 +85,9 @@ def check(params: dict, data) -> None:
     if not data.labeled:
         return  # unlabelled data (CelebA): train_exon refuses to start, with its own message
     n_labeled = params["data"]["n_labeled"]
+    if settings["labeled_batch_size"] >= settings["batch_size"]:
+        raise ParamsError(f"exon.batch_size: {settings['batch_size']} is the whole batch (labelled + unlabelled), so "
+                          f"it must be more than exon.labeled_batch_size ({settings['labeled_batch_size']})")
     if settings["labeled_batch_size"] > n_labeled:
         raise ParamsError(f"exon.labeled_batch_size: {settings['labeled_batch_size']} is more than the "
                           f"{n_labeled} labelled images (data.n_labeled); at most {n_labeled}")
@@ -95,3 +103,9 @@ def check(params: dict, data) -> None:
             raise ParamsError(f"pre_design.n_labeled: {design['n_labeled']} needs "
                               f"{design['n_labeled'] // len(PRE_DESIGN_DIGITS)} per digit, but a digit may have as "
                               f"few as {fewest} training images; at most {fewest * len(PRE_DESIGN_DIGITS)}")
+    if design["labeled_batch_size"] >= design["batch_size"]:
+        raise ParamsError(f"pre_design.batch_size: {design['batch_size']} is the whole batch, so it must be more "
+                          f"than pre_design.labeled_batch_size ({design['labeled_batch_size']})")
+    if design["labeled_batch_size"] > design["n_labeled"]:
+        raise ParamsError(f"pre_design.labeled_batch_size: {design['labeled_batch_size']} is more than the "
+                          f"{design['n_labeled']} labelled images (pre_design.n_labeled)")

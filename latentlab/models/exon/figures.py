@@ -67,20 +67,26 @@ def pre_design_rows(radii: list[float], xs: np.ndarray, images: np.ndarray) -> F
 
 
 def path_latent_recon(runs: list[dict]) -> Figure:
-    """One row per beta: the test codes by label, then originals over reconstructions."""
-    figure = Figure(figsize=(10.0, 3.4 * len(runs)))
+    """One row per beta (the original's figure): the test codes by label, and the images decoded
+    on a grid over the same square of the first two latent dimensions."""
+    figure = Figure(figsize=(9.0, 4.2 * len(runs)))
     for row, run in enumerate(runs):
-        points, (xlabel, ylabel) = to_plane(run["z"])
+        limit, beta = float(run["grid_limit"]), float(run["beta"])
+        points, (xlabel, ylabel) = to_plane(run["z"]) if run["z"].shape[1] != 2 else (run["z"], ("z1", "z2"))
         axes = figure.add_subplot(len(runs), 2, 2 * row + 1)
         axes.scatter(points[:, 0], points[:, 1], c=run["y"], cmap="tab10", s=3, vmin=-0.5, vmax=9.5)
-        axes.set_title(f"beta = {float(run['beta']):g}: test codes", fontsize=9)
+        axes.set_xlim(-limit, limit)
+        axes.set_ylim(-limit, limit)
+        axes.set_aspect("equal")
+        axes.set_title(f"beta = {beta:g}: test codes (accuracy {float(run['test_accuracy']):.3f})", fontsize=9)
         axes.set_xlabel(xlabel, fontsize=8)
         axes.set_ylabel(ylabel, fontsize=8)
+        side = int(round(np.sqrt(len(run["grid"]))))
+        grid = tile(run["grid"], side, side)
         axes = figure.add_subplot(len(runs), 2, 2 * row + 2)
-        pair = tile(np.concatenate([run["originals"], run["reconstructions"]]), 2, len(run["originals"]))
-        axes.imshow(pair[..., 0] if pair.shape[-1] == 1 else pair, cmap="gray", vmin=0, vmax=1)
-        axes.set_axis_off()
-        axes.set_title("test images (top) and reconstructions (bottom)", fontsize=9)
+        axes.imshow(grid[..., 0] if grid.shape[-1] == 1 else grid, cmap="gray", vmin=0, vmax=1,
+                    extent=(-limit, limit, -limit, limit))
+        axes.set_title(f"beta = {beta:g}: decoded {side} x {side} grid", fontsize=9)
     figure.tight_layout()
     return figure
 

@@ -32,14 +32,45 @@ def mean_kl(mean: np.ndarray, log_variance: np.ndarray, probabilities: np.ndarra
     return float(np.mean(kl_y + np.sum(probabilities * kl_z, axis=1)))
 
 
-def negative_ssim(samples_by_class: list[np.ndarray]) -> float:
-    """Diversity of generated images: minus the mean SSIM between distinct pairs of samples of one
-    class (images in [0, 1], at least 7 x 7); higher is more diverse."""
+def nearest_component(z: np.ndarray, means: np.ndarray, variances: np.ndarray) -> np.ndarray:
+    """For each code, the prior component with the highest density there (the nearest mean when
+    the components share one isotropic variance, as on MNIST)."""
+    diff = z[:, None, :] - means[None]
+    return np.argmax(-0.5 * np.sum(diff**2 / variances + np.log(variances), axis=2), axis=1)
+
+
+def code_in_component(z: np.ndarray, labels: np.ndarray, means: np.ndarray, variances: np.ndarray) -> float:
+    """The fraction of codes lying in their label's prior component (EXoN's layout claim)."""
+    return float(np.mean(nearest_component(z, means, variances) == labels))
+
+
+def conditional_accuracy(judged: np.ndarray, components: np.ndarray) -> float:
+    """The fraction of images decoded from prior component k that a classifier names k."""
+    return float(np.mean(judged == components))
+
+
+def latent_grid(limit: float, points: int, latent_dim: int) -> np.ndarray:
+    """points x points codes over [-limit, limit]^2 in the first two dims (rows from the top:
+    z2 falling; columns: z1 rising), zeros elsewhere: the original's decoded grid."""
+    axis = np.linspace(-limit, limit, points)
+    z1, z2 = np.meshgrid(axis, axis[::-1])
+    grid = np.zeros((points * points, latent_dim), np.float32)
+    grid[:, 0], grid[:, 1] = z1.ravel(), z2.ravel()
+    return grid
+
+
+def grid_negative_ssim(images: np.ndarray, chunk: int = 64) -> float:
+    """The original's diversity score: (1 - mean SSIM over all ordered pairs of the images,
+    self-pairs included) / 2, on the decoder's raw outputs with max_val 1 (filter 11, sigma 1.5).
+    It uses a 31 x 31 grid over [-15, 15]^2 (latent_grid(15, 31, ...))."""
     import tensorflow as tf
 
-    scores = []
-    for images in samples_by_class:
-        first, second = np.triu_indices(len(images), k=1)
-        pairs = tf.image.ssim(tf.constant(images[first], tf.float32), tf.constant(images[second], tf.float32), max_val=1.0)
-        scores.append(float(np.mean(pairs.numpy())))
-    return -float(np.mean(scores))
+    images = tf.constant(images, tf.float32)
+    n, total = len(images), 0.0
+    for start in range(0, n, chunk):
+        block = images[start:start + chunk]
+        first = tf.repeat(block, n, axis=0)
+        second = tf.tile(images, [len(block), 1, 1, 1])
+        total += float(tf.reduce_sum(tf.image.ssim(first, second, max_val=1.0, filter_size=11, filter_sigma=1.5,
+                                                   k1=0.01, k2=0.03)))
+    return (1.0 - total / (n * n)) / 2.0

@@ -5,9 +5,11 @@ hard Gumbel-max sample of y (straight-through gradient) chooses which class's z 
 Loss, summed over the batch (SPEC.md section 2):
     ||x - x_hat||^2 / 2 + beta * (KL(q(y|x) || uniform) + sum_k q_k KL(q(z|x,k) || prior_k) + CE_l)
     + lambda1 * (CE_l + mixup_l) + lambda2(epoch) * mixup_u
-Mixup acts on the classifier only: labelled pairs with Beta(0.1, 0.1) weights and one-hot labels,
-unlabelled pairs with Beta(2, 2) weights and soft pseudo-labels from a slowly updated (EMA) copy
-of the classifier. Images are in [-1, 1]; the VAE and the classifier have separate optimizers.
+Mixup acts on the classifier only, one weight per batch: labelled images with Beta(0.1, 0.1) and
+one-hot labels, unlabelled ones with Beta(2, 2) and soft pseudo-labels from a copy of the
+classifier re-synced after every step and run in training mode; both losses are soft-target
+cross-entropies. Images are in [-1, 1]; the VAE and the classifier have separate optimizers, the
+classifier's with decoupled weight decay and a learning-rate schedule (learning_rates).
 """
 from __future__ import annotations
 
@@ -28,12 +30,13 @@ from .prior import prior_parameters, sample_prior
 
 
 def straight_through_gumbel(probabilities, seed_generator):
-    """A hard one-hot sample of the class (Gumbel-max) whose gradient is that of the probabilities."""
-    uniform = keras.random.uniform(ops.shape(probabilities), minval=1e-8, maxval=1.0, seed=seed_generator)
-    gumbel = -ops.log(-ops.log(uniform))
-    index = ops.argmax(ops.log(probabilities + 1e-8) + gumbel, axis=-1)
-    hard = ops.one_hot(index, ops.shape(probabilities)[-1], dtype=probabilities.dtype)
-    return hard + probabilities - ops.stop_gradient(probabilities)
+    """A hard one-hot sample of the class (Gumbel-max) whose gradient is that of the soft path
+    log q + g, as the original: y = stop_gradient(y_hard - y_soft) + y_soft."""
+    uniform = keras.random.uniform(ops.shape(probabilities), minval=0.0, maxval=1.0, seed=seed_generator)
+    gumbel = -ops.log(-ops.log(uniform + 1e-8) + 1e-8)
+    soft = ops.log(probabilities + 1e-8) + gumbel
+    hard = ops.one_hot(ops.argmax(soft, axis=-1), ops.shape(probabilities)[-1], dtype=probabilities.dtype)
+    return ops.stop_gradient(hard - soft) + soft
 
 
 def beta_sample(shape, alpha: float, seed_generator):
@@ -49,15 +52,18 @@ def beta_sample(shape, alpha: float, seed_generator):
 
 
 def mixup(x, target, alpha: float, seed_generator):
-    """Mix each example with a random partner: weights lambda ~ Beta(alpha, alpha), one per pair."""
-    batch = ops.shape(x)[0]
-    weight = beta_sample((batch,), alpha, seed_generator)
-    order = keras.random.shuffle(ops.arange(batch), seed=seed_generator)
-    image_weight = ops.reshape(weight, (-1,) + (1,) * (len(x.shape) - 1))
-    mixed_x = image_weight * x + (1.0 - image_weight) * ops.take(x, order, axis=0)
-    label_weight = ops.reshape(weight, (-1, 1))
-    mixed_target = label_weight * target + (1.0 - label_weight) * ops.take(target, order, axis=0)
+    """Mix the batch with a shuffled copy of itself, one weight lambda ~ Beta(alpha, alpha) for the
+    whole batch (the original's non_smooth_mixup): lambda * shuffled + (1 - lambda) * x."""
+    weight = beta_sample((), alpha, seed_generator)
+    order = keras.random.shuffle(ops.arange(ops.shape(x)[0]), seed=seed_generator)
+    mixed_x = weight * ops.take(x, order, axis=0) + (1.0 - weight) * x
+    mixed_target = weight * ops.take(target, order, axis=0) + (1.0 - weight) * target
     return mixed_x, mixed_target, weight
+
+
+def soft_cross_entropy(target, probabilities):
+    """-sum over the batch of sum_k target_k log q_k, q clipped to [1e-10, 1] (the original's)."""
+    return -ops.sum(target * ops.log(ops.clip(probabilities, 1e-10, 1.0)))
 
 
 def rampup_weight(lambda1: float, epoch: float, rampup_epochs: int) -> float:
@@ -66,17 +72,39 @@ def rampup_weight(lambda1: float, epoch: float, rampup_epochs: int) -> float:
     return lambda1 * math.exp(-5.0 * (1.0 - progress) ** 2)
 
 
+def learning_rates(epoch: int, epochs: int, base: float, architecture: str, decay_start: int,
+                   milestones: tuple = (), gamma: float = 0.5) -> tuple[float, float]:
+    """(VAE, classifier) learning rates for `epoch` (from 0), as the original's schedules.
+    MNIST: the VAE's is constant; the classifier's is base * exp(-5 (epoch / epochs)^2) from
+    `decay_start`. CIFAR-10: epoch 0 warms up at 0.1x (VAE) and 0.2x (classifier); the classifier's
+    is then base * gamma^(milestones passed), and from the last milestone that times
+    exp(-5 (1 - (epochs - epoch) / (epochs - last))^2)."""
+    if architecture == "mnist":
+        classifier = base * math.exp(-5.0 * (epoch / epochs) ** 2) if epoch >= decay_start else base
+        return base, classifier
+    if epoch == 0:
+        return 0.1 * base, 0.2 * base
+    passed = sum(epoch >= m for m in milestones)
+    classifier = base * gamma**passed
+    if milestones and epoch >= milestones[-1]:
+        last = milestones[-1]
+        classifier *= math.exp(-5.0 * (1.0 - (epochs - epoch) / max(epochs - last, 1)) ** 2)
+    return base, classifier
+
+
 # ----- the model -----
 
 
 class EXoN(keras.Model):
-    def __init__(self, config: EXoNConfig, encoder=None, decoder=None, classifier=None, teacher=None, **kwargs):
+    def __init__(self, config: EXoNConfig, encoder=None, decoder=None, classifier=None, **kwargs):
         super().__init__(name="exon", **kwargs)
         self.config = config
         self.encoder = encoder or build_encoder(config)
         self.decoder = decoder or build_decoder(config)
         self.classifier = classifier or build_classifier(config)
-        self.teacher = teacher or build_classifier(config)  # the slowly updated copy for pseudo-labels
+        # The original's buffer model: a second classifier whose weights are the classifier's own,
+        # re-synced after every step; it gives the unlabelled pseudo-labels in training mode.
+        self.pseudo_labeler = build_classifier(config)
         self.augment = build_augmenter(config)
         means, variances = prior_parameters(config)
         self.prior_means = ops.convert_to_tensor(means.astype(np.float32))
@@ -96,19 +124,22 @@ class EXoN(keras.Model):
         self.vae_optimizer = vae_optimizer
         self.classifier_optimizer = classifier_optimizer
 
-    def build_all(self, copy_teacher: bool = True):
-        """Create every variable; the teacher starts as an exact copy of the classifier unless it
-        was trained already (copy_teacher=False)."""
+    def build_all(self):
+        """Create every variable and the optimizers' slots; the pseudo-labeller starts equal."""
         dummy = ops.zeros((1,) + self.config.image_shape)
         self.classifier(dummy)
-        self.teacher(dummy)
+        self.pseudo_labeler(dummy)
         self.encoder(dummy)
         self.decoder(ops.zeros((1, self.config.latent_dim)))
-        if copy_teacher:
-            for target, source in zip(self.teacher.variables, self.classifier.variables):
-                target.assign(source)
+        self.sync_pseudo_labeler()
         self.vae_optimizer.build(self.vae_variables)
         self.classifier_optimizer.build(self.classifier.trainable_variables)
+
+    def sync_pseudo_labeler(self):
+        """The original's buffer update: trainable weights only (BN statistics stay its own, and
+        it runs in training mode, where they are not used)."""
+        for target, source in zip(self.pseudo_labeler.trainable_variables, self.classifier.trainable_variables):
+            target.assign(source)
 
     @property
     def vae_variables(self):
@@ -137,24 +168,23 @@ class EXoN(keras.Model):
         x_hat = self.decoder(z, training=training)
         reconstruction = 0.5 * ops.sum(ops.square(x - x_hat))
         k = self.config.n_classes
-        kl_y = ops.sum(probabilities * (ops.log(probabilities + 1e-8) + math.log(k)))
+        kl_y = ops.sum(probabilities * (ops.log(ops.clip(probabilities, 1e-10, 1.0)) + math.log(k)))
         kl_z = ops.sum(probabilities * self.kl_to_prior(mean, log_variance))
         return reconstruction, kl_y, kl_z
 
     def losses_for(self, x_unlabeled, x_labeled, y_labeled, training=True):
         c = self.config
-        x_all = ops.concatenate([x_unlabeled, x_labeled], axis=0)
+        x_all = ops.concatenate([x_labeled, x_unlabeled], axis=0)
         reconstruction, kl_y, kl_z = self.vae_terms(x_all, training)
         one_hot = ops.one_hot(y_labeled, c.n_classes)
         augmented_labeled = self.augment(x_labeled, training=training)
-        ce_labeled = ops.sum(keras.losses.categorical_crossentropy(one_hot, self.classifier(augmented_labeled, training=training)))
-        mixed_x, mixed_y, _ = mixup(augmented_labeled, one_hot, c.mixup_alpha_labeled, self.mixup_seed)
-        mixup_labeled = ops.sum(keras.losses.categorical_crossentropy(mixed_y, self.classifier(mixed_x, training=training)))
         augmented_unlabeled = self.augment(x_unlabeled, training=training)
-        pseudo = ops.stop_gradient(self.teacher(augmented_unlabeled, training=False))
+        ce_labeled = soft_cross_entropy(one_hot, self.classifier(augmented_labeled, training=training))
+        mixed_x, mixed_y, _ = mixup(augmented_labeled, one_hot, c.mixup_alpha_labeled, self.mixup_seed)
+        mixup_labeled = soft_cross_entropy(mixed_y, self.classifier(mixed_x, training=training))
+        pseudo = ops.stop_gradient(self.pseudo_labeler(augmented_unlabeled, training=training))
         mixed_u, mixed_pseudo, _ = mixup(augmented_unlabeled, pseudo, c.mixup_alpha_unlabeled, self.mixup_seed)
-        # squared error to the mixed soft pseudo-labels, as in interpolation consistency training
-        mixup_unlabeled = ops.sum(ops.square(self.classifier(mixed_u, training=training) - mixed_pseudo))
+        mixup_unlabeled = soft_cross_entropy(mixed_pseudo, self.classifier(mixed_u, training=training))
         total = (reconstruction + c.beta * (kl_y + kl_z + ce_labeled)
                  + c.lambda1 * (ce_labeled + mixup_labeled) + self.lambda2 * mixup_unlabeled)
         return {"loss": total, "reconstruction": reconstruction, "kl_y": kl_y, "kl_z": kl_z,
@@ -168,23 +198,23 @@ class EXoN(keras.Model):
             terms = self.losses_for(x_unlabeled, x_labeled, y_labeled, training=True)
         vae_vars, cls_vars = self.vae_variables, self.classifier.trainable_variables
         self.vae_optimizer.apply_gradients(zip(tape.gradient(terms["loss"], vae_vars), vae_vars))
+        # AdamW's decay subtracts weight_decay * lr * (the weights before the step): the original's
+        # decoupled decay through its buffer model
         self.classifier_optimizer.apply_gradients(zip(tape.gradient(terms["loss"], cls_vars), cls_vars))
         del tape
-        # Mean-teacher warm-up: average over the steps so far until there are 1 / (1 - decay) of them
-        step = ops.cast(self.classifier_optimizer.iterations, "float32")
-        decay = ops.minimum(self.config.ema_decay, 1.0 - 1.0 / (step + 1.0))
-        for target, source in zip(self.teacher.variables, self.classifier.variables):
-            target.assign(decay * target + (1.0 - decay) * source)
+        self.sync_pseudo_labeler()
         for name, value in terms.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     # ----- inference helpers (NumPy in, NumPy out; images in [-1, 1]) -----
-    # Predictions use the slowly updated copy: on the embedded run it is as accurate as the last
-    # step's classifier and far steadier from epoch to epoch (the mean-teacher practice).
+    # Predictions are the classifier's own in inference mode, as the original's accuracy.
+
+    def class_probabilities(self, x: np.ndarray, batch_size: int = 500) -> np.ndarray:
+        return self.classifier.predict(x, batch_size=batch_size, verbose=0)
 
     def predict_classes(self, x: np.ndarray, batch_size: int = 500) -> np.ndarray:
-        return np.argmax(self.teacher.predict(x, batch_size=batch_size, verbose=0), axis=1)
+        return np.argmax(self.class_probabilities(x, batch_size), axis=1)
 
     def encode(self, x: np.ndarray, batch_size: int = 500) -> np.ndarray:
         """The posterior mean of the class the classifier predicts: the embedding of x."""
@@ -194,7 +224,7 @@ class EXoN(keras.Model):
 
     def posterior(self, x: np.ndarray, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         mean, log_variance = self.encoder.predict(x, batch_size=batch_size, verbose=0)
-        return mean, log_variance, self.teacher.predict(x, batch_size=batch_size, verbose=0)
+        return mean, log_variance, self.class_probabilities(x, batch_size)
 
     def decode(self, z: np.ndarray, batch_size: int = 500) -> np.ndarray:
         return self.decoder.predict(z.astype(np.float32), batch_size=batch_size, verbose=0)
@@ -206,20 +236,26 @@ class EXoN(keras.Model):
     # ----- persistence -----
 
     def save_to(self, folder: str | Path) -> None:
-        save_parts(folder, self.config, encoder=self.encoder, decoder=self.decoder,
-                   classifier=self.classifier, teacher=self.teacher)
+        save_parts(folder, self.config, encoder=self.encoder, decoder=self.decoder, classifier=self.classifier)
 
     @classmethod
     def load_from(cls, folder: str | Path) -> "EXoN":
-        config, parts = load_parts(folder, EXoNConfig, "encoder", "decoder", "classifier", "teacher")
+        config, parts = load_parts(folder, EXoNConfig, "encoder", "decoder", "classifier")
         return cls(config, **parts)
 
 
-class RampUp(keras.callbacks.Callback):
-    """Sets lambda2 for each epoch from the ramp-up schedule."""
+class Schedules(keras.callbacks.Callback):
+    """Per epoch: lambda2 from the ramp-up, and both optimizers' learning rates (learning_rates)."""
+
+    def __init__(self, epochs: int, base_rate: float, decay_start: int, milestones=(), gamma: float = 0.5):
+        super().__init__()
+        self.epochs, self.base_rate, self.decay_start = epochs, base_rate, decay_start
+        self.milestones, self.gamma = tuple(milestones), gamma
 
     def on_epoch_begin(self, epoch, logs=None):
         c = self.model.config
         self.model.lambda2.assign(rampup_weight(c.lambda1, epoch, c.rampup_epochs))
-
-
+        vae, classifier = learning_rates(epoch, self.epochs, self.base_rate, c.architecture, self.decay_start,
+                                         self.milestones, self.gamma)
+        self.model.vae_optimizer.learning_rate.assign(vae)
+        self.model.classifier_optimizer.learning_rate.assign(classifier)

@@ -1,4 +1,6 @@
-"""EXoN's encoder (one Gaussian head per class), decoder, classifier q(y|x) and augmentation."""
+"""EXoN's encoder (one Gaussian head per class), decoder, classifier q(y|x) and augmentation, as
+the authors' TensorFlow code builds them (SPEC.md section 2): MNIST in mnist/model.py, CIFAR-10
+in model.py. Every bias starts at zero, as Keras's defaults there."""
 from __future__ import annotations
 
 import keras
@@ -9,9 +11,20 @@ from .config import EXoNConfig
 from .prior import prior_parameters
 
 
+def _class_heads(h, config: EXoNConfig, name: str, starts=None):
+    """One Dense(latent_dim) per class, stacked to (n_classes, latent_dim). Separate heads, as the
+    original: their Glorot initialisation is scaled by latent_dim outputs, not n_classes x that.
+    `starts`: each head's initial bias (default zero)."""
+    def bias(k):
+        return "zeros" if starts is None else keras.initializers.Constant(starts[k].astype(np.float32))
+
+    heads = [layers.Reshape((1, config.latent_dim))(layers.Dense(config.latent_dim, bias_initializer=bias(k))(h))
+             for k in range(config.n_classes)]
+    return layers.Concatenate(axis=1, name=name)(heads)
+
+
 def build_encoder(config: EXoNConfig) -> keras.Model:
     """x -> per-class posterior means and log-variances, each (n_classes, latent_dim)."""
-    k, d = config.n_classes, config.latent_dim
     image = keras.Input(config.image_shape, name="image")
     if config.architecture == "mnist":
         h = layers.Flatten()(image)
@@ -19,18 +32,15 @@ def build_encoder(config: EXoNConfig) -> keras.Model:
         h = layers.Dense(128, activation="relu")(h)
     else:
         h = image
-        for filters in (32, 64, 128, 256):
-            h = layers.Conv2D(filters, 4, strides=2, padding="same")(h)
+        for filters, kernel, stride in ((32, 5, 2), (64, 4, 2), (128, 4, 2), (256, 4, 1)):
+            h = layers.Conv2D(filters, kernel, strides=stride, padding="same")(h)
             h = layers.BatchNormalization()(h)
-            h = layers.LeakyReLU(0.2)(h)
+            h = layers.ReLU()(h)
         h = layers.Flatten()(h)
-        h = layers.Dense(1024, activation="relu")(h)
-    # Each class head starts at its prior component, so class k's codes begin where the KL term
-    # pulls them; a short CPU schedule is too brief for them to find their components unaided.
-    prior_means, _ = prior_parameters(config)
-    start = keras.initializers.Constant(prior_means.astype(np.float32).ravel())
-    mean = layers.Reshape((k, d), name="mean")(layers.Dense(k * d, bias_initializer=start)(h))
-    log_variance = layers.Reshape((k, d), name="log_variance")(layers.Dense(k * d)(h))
+        h = layers.BatchNormalization()(layers.Dense(1024)(h))  # no activation, as the original
+    # head_init: prior (a departure) starts class k's mean head at its prior component
+    starts = prior_parameters(config)[0] if config.head_init == "prior" else None
+    mean, log_variance = _class_heads(h, config, "mean", starts), _class_heads(h, config, "log_variance")
     return keras.Model(image, [mean, log_variance], name="exon_encoder")
 
 
@@ -41,35 +51,42 @@ def build_decoder(config: EXoNConfig) -> keras.Model:
         h = layers.Dense(256, activation="relu")(h)
         h = layers.Dense(int(np.prod(config.image_shape)), activation="tanh")(h)
         out = layers.Reshape(config.image_shape)(h)
-    else:
-        h = layers.Dense(4 * 4 * 512, activation="relu")(z)
+    else:  # 4x4x512 -> 8 -> 16 -> 32 -> 32, then a 4x4 conv to the image's channels
+        h = layers.ReLU()(layers.BatchNormalization()(layers.Dense(4 * 4 * 512)(z)))
         h = layers.Reshape((4, 4, 512))(h)
-        for filters in (256, 128, 64, 32):
-            h = layers.Conv2DTranspose(filters, 4, strides=2, padding="same")(h)
-            h = layers.BatchNormalization()(h)
-            h = layers.LeakyReLU(0.2)(h)
-        h = layers.Conv2D(config.image_shape[-1], 4, strides=2, padding="same", activation="tanh")(h)
-        out = layers.Resizing(config.image_shape[0], config.image_shape[1])(h)
+        for filters, stride in ((256, 2), (128, 2), (64, 2), (32, 1)):
+            h = layers.Conv2DTranspose(filters, 5, strides=stride, padding="same")(h)
+            h = layers.ReLU()(layers.BatchNormalization()(h))
+        out = layers.Conv2D(config.image_shape[-1], 4, padding="same", activation="tanh")(h)
     return keras.Model(z, out, name="exon_decoder")
 
 
+def _conv_bn_lrelu(h, filters: int, kernel: int = 3):
+    h = layers.Conv2D(filters, kernel, padding="same")(h)
+    return layers.LeakyReLU(0.1)(layers.BatchNormalization()(h))
+
+
 def build_classifier(config: EXoNConfig) -> keras.Model:
-    """conv 32/64/128 (x2 for CIFAR) with BN + LeakyReLU(0.1), max-pool, spatial dropout 0.5,
-    global average pooling, dense 64, softmax."""
+    """MNIST: conv 32 (5x5) / 64 / 128 (3x3), each BN + LeakyReLU 0.1 + max-pool + spatial dropout
+    0.5, global average pool, Dense 64 + BN + ReLU, softmax. CIFAR-10: 3 x conv 128, pool, dropout
+    0.1, 3 x conv 256, pool, dropout 0.1, conv 512 / 256 / 128 (3x3, 'same' as the original code),
+    global average pool, softmax."""
     image = keras.Input(config.image_shape, name="image")
     h = image
-    repeats = 1 if config.architecture == "mnist" else 2
-    for filters in (32, 64, 128):
-        for _ in range(repeats):
-            h = layers.Conv2D(filters, 3, padding="same")(h)
-            h = layers.BatchNormalization()(h)
-            h = layers.LeakyReLU(0.1)(h)
-        h = layers.MaxPooling2D()(h)
-        if filters == 128:
-            h = layers.SpatialDropout2D(0.5)(h)
-    h = layers.GlobalAveragePooling2D()(h)
-    h = layers.Dense(64)(h)
-    h = layers.LeakyReLU(0.1)(h)
+    if config.architecture == "mnist":
+        for filters, kernel in ((32, 5), (64, 3), (128, 3)):
+            h = _conv_bn_lrelu(h, filters, kernel)
+            h = layers.SpatialDropout2D(0.5)(layers.MaxPooling2D()(h))
+        h = layers.GlobalAveragePooling2D()(h)
+        h = layers.ReLU()(layers.BatchNormalization()(layers.Dense(64)(h)))
+    else:
+        for filters in (128, 256):
+            for _ in range(3):
+                h = _conv_bn_lrelu(h, filters)
+            h = layers.SpatialDropout2D(0.1)(layers.MaxPooling2D()(h))
+        for filters in (512, 256, 128):
+            h = _conv_bn_lrelu(h, filters)
+        h = layers.GlobalAveragePooling2D()(h)
     probabilities = layers.Dense(config.n_classes, activation="softmax")(h)
     return keras.Model(image, probabilities, name="exon_classifier")
 
@@ -83,5 +100,5 @@ def build_augmenter(config: EXoNConfig) -> keras.Sequential:
                  layers.RandomTranslation(4 / h, 4 / w, seed=config.seed + 1, **fill)]
     else:
         steps = [layers.RandomFlip("horizontal", seed=config.seed),
-                 layers.RandomTranslation(2 / h, 2 / w, seed=config.seed + 1, **fill)]
+                 layers.RandomTranslation(2 / h, 2 / w, seed=config.seed + 1, fill_mode="reflect")]
     return keras.Sequential(steps, name="augment")

@@ -7,29 +7,46 @@ import sys
 import keras
 import numpy as np
 
-from ..common.training import semi_supervised_batches
 from .config import EXoNConfig
-from .model import EXoN, RampUp
+from .model import EXoN, Schedules
+
+
+def exon_batches(x: np.ndarray, x_labeled: np.ndarray, y_labeled: np.ndarray, batch_size: int,
+                 labeled_batch_size: int, seed: int):
+    """The original's batches: `labeled_batch_size` labelled images beside
+    `batch_size - labeled_batch_size` unlabelled ones (every training image, labelled or not),
+    each stream reshuffled whenever it runs out, independently of the epochs."""
+    import tensorflow as tf
+
+    def endless(dataset, n, size, stream_seed):
+        return dataset.shuffle(n, seed=stream_seed, reshuffle_each_iteration=True).repeat().batch(size, drop_remainder=True)
+
+    unlabeled = endless(tf.data.Dataset.from_tensor_slices(x), len(x), batch_size - labeled_batch_size, seed)
+    labeled = endless(tf.data.Dataset.from_tensor_slices((x_labeled, y_labeled)), len(x_labeled),
+                      labeled_batch_size, seed + 1)
+    return tf.data.Dataset.zip((unlabeled, labeled)).prefetch(tf.data.AUTOTUNE)
+
+
+def steps_per_epoch(n_images: int, batch_size: int) -> int:
+    """The original's epoch: len(unlabelled set) // batch_size steps (at least one)."""
+    return max(1, n_images // batch_size)
 
 
 def fit_exon(config: EXoNConfig, settings: dict, x: np.ndarray, labeled: np.ndarray, labels: np.ndarray,
-             epochs: int, seed: int, callbacks: list | None = None, start_from: EXoN | None = None) -> EXoN:
-    """Train EXoN on images `x` in [-1, 1], of which the positions `labeled` carry `labels`;
-    from scratch, or continuing from the networks of a trained model (`start_from`)."""
-    parts = {} if start_from is None else {
-        "encoder": start_from.encoder, "decoder": start_from.decoder,
-        "classifier": start_from.classifier, "teacher": start_from.teacher,
-    }
-    model = EXoN(config, **parts)
+             epochs: int, seed: int, callbacks: list | None = None) -> EXoN:
+    """Train EXoN from scratch on images `x` in [-1, 1], of which the positions `labeled` carry
+    `labels`, with the `exon:` settings' batches, optimizers and schedules."""
+    model = EXoN(config)
     model.compile(
         vae_optimizer=keras.optimizers.Adam(settings["learning_rate"]),
         classifier_optimizer=keras.optimizers.AdamW(settings["learning_rate"], weight_decay=settings["weight_decay"]),
     )
-    model.build_all(copy_teacher=start_from is None)
-    batches = semi_supervised_batches(
-        x, x[labeled], labels[labeled], min(settings["batch_size"], len(x)),
-        min(settings["labeled_batch_size"], len(labeled)), seed,
-    )
-    model.fit(batches, epochs=epochs, shuffle=False, callbacks=[RampUp(), *(callbacks or [])],
-              verbose=1 if sys.stdout.isatty() else 2)
+    model.build_all()
+    labeled_batch = min(settings["labeled_batch_size"], len(labeled))
+    batch = min(settings["batch_size"], len(x) + labeled_batch)
+    batches = exon_batches(x, x[labeled], labels[labeled], batch, labeled_batch, seed)
+    schedules = Schedules(epochs, settings["learning_rate"], settings["lr_decay_start"],
+                          sorted(settings["lr_milestones"]), settings["lr_gamma"])
+    model.fit(batches, epochs=epochs, steps_per_epoch=steps_per_epoch(len(x), batch),
+              callbacks=[schedules, *(callbacks or [])], verbose=1 if sys.stdout.isatty() else 2)
     return model
