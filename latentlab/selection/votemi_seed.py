@@ -19,7 +19,8 @@ The original, step by step (line numbers in inference_DBSCAN.py):
    pixels (lines 197-214, 305-307): every distinct float value is a label of its own.
    `mutual_information_matrix` computes exactly that quantity, vectorised (sklearn's own loop costs
    milliseconds a pair). On a decoder whose pixels are all distinct floats every pair scores
-   log(pixels) and all votes tie; ties then keep the data order, as the original's stable sort did.
+   log(pixels) and all votes tie; the original's stable sort then kept its data order (the MNIST
+  test set's, unrelated to the classes); ours breaks ties in a seeded random order instead.
 4. Members are sorted by vote, highest first (line 310), and the top max(0, int(0.1 n) - 5) are
    kept (line 313), together with the 50 candidates (line 315).
 5. Global pass: the pooled points (cluster by cluster, in label order: its candidates, then its
@@ -49,7 +50,7 @@ Departures, all because the project selects real training images to be labelled:
     ranking) are kept.
   * Fill (fewer): the shortfall is split over the scored clusters the same way, proportional to
     size and capped at each cluster's unpicked members; each cluster adds its next-best members by
-    its step-3 vote (highest first, data order on ties). Fills are listed round-robin over the
+    its step-3 vote (highest first, the seeded order on ties). Fills are listed round-robin over the
     clusters, largest first.
   * Still short (e.g. every cluster is under `min_cluster`, or the budget exceeds the scored
     clusters' members): points of the skipped small clusters nearest their own cluster's mean
@@ -226,6 +227,10 @@ def select_seed_rule(
         raise ValueError("no cluster: every point is DBSCAN noise (-1); raise eps or lower min_samples")
 
     rng = np.random.default_rng(seed)
+    # Ties (frequent: see the module docstring) are broken in a seeded random order, standing in for
+    # the original's data order, the MNIST test set's, which is unrelated to the classes; the order
+    # of our splits is sorted by class, so breaking ties by it would pick one class.
+    tiebreak = np.random.default_rng([seed, 1]).permutation(len(z))
     labels, sizes = np.unique(clusters[clusters >= 0], return_counts=True)
     scored = [(int(c), int(s)) for c, s in zip(labels, sizes) if s >= min_cluster]
     votes = np.full(len(z), np.nan)
@@ -238,7 +243,7 @@ def select_seed_rule(
         images = np.asarray(decode(z[members].astype(np.float32)))
         candidate_images = np.asarray(decode(codes.astype(np.float32)))
         votes[members] = min_mutual_information(images, candidate_images)
-        order = np.argsort(-votes[members], kind="stable")
+        order = np.lexsort((tiebreak[members], -votes[members]))
         ranked[cluster] = members[order]
         kept = order[: max(0, int(size * 0.10) - 5)]
         candidates[cluster] = codes
@@ -255,7 +260,8 @@ def select_seed_rule(
         global_codes = mcmc_candidates(codes, walkers, global_candidates // walkers, bandwidth, rng)
         score = max_mutual_information(np.concatenate(pool_images), np.asarray(decode(global_codes.astype(np.float32))))
         global_scores[index[index >= 0]] = score[index >= 0]
-        order = np.argsort(score, kind="stable")
+        pool_tiebreak = np.where(index >= 0, tiebreak[np.maximum(index, 0)], -1 - np.arange(len(index)))
+        order = np.lexsort((pool_tiebreak, score))
         if not candidates_compete:
             order = order[index[order] >= 0]
         order = order[: max(1, int(len(codes) * 0.10))]
