@@ -16,10 +16,12 @@ from .io import NotFinite  # noqa: E402
 from .models.common.contract import ModelFileError, TrainingDiverged  # noqa: E402
 from .models.family import UnknownFamily  # noqa: E402
 from .params import ParamsError  # noqa: E402
+from .runtime import RuntimeUnavailable  # noqa: E402
 
 # (exception, prefix of the line, exit code)
 EXPECTED = (
     (ParamsError, "params.yaml", 2),
+    (RuntimeUnavailable, "params.yaml", 2),
     (DataError, "data", 2),
     (ModelFileError, "model", 2),
     (UnknownFamily, "dvc.yaml models", 2),

@@ -94,6 +94,12 @@ def optional_path() -> Rule:
 # The sections every pipeline has; each model family adds its own (latentlab/models/<family>/config.py).
 CORE_SCHEMA: dict[str, Any] = {
     "seed": integer(0),
+    "runtime": {  # how training runs (latentlab/runtime.py), not what it computes
+        "deterministic": boolean(),
+        "threads": integer(0),
+        "strategy": choice("default", "mirrored", "multi_worker"),
+        "steps_per_execution": integer(1),
+    },
     "data": {
         "dataset": choice(*DATASETS),
         "source": optional_path(),

@@ -29,11 +29,10 @@ def main() -> None:
     x01, y = train["x"][keep], train["y"][keep]
 
     from latentlab.data.splits import balanced_labeled_subset
-    from latentlab.seeding import make_deterministic, use_onednn
+    from latentlab.runtime import start
 
     labeled = balanced_labeled_subset(y, design["n_labeled"], seed, key="pre_design.n_labeled")
-    use_onednn()
-    make_deterministic(seed)
+    runtime = start(params, onednn=True)  # the classifier's convolutions: ~2.5x faster steps on this CPU
     from latentlab.models.common.pixels import to_symmetric_range
     from latentlab.models.common.training import StopOnNonFiniteLoss
     from latentlab.models.exon.config import config_from_params
@@ -44,7 +43,7 @@ def main() -> None:
     guard = StopOnNonFiniteLoss(f"pre_design@{args.radius:g}", f"exon.learning_rate {exon_params['learning_rate']:g}")
     # the original's pre_design batches: 10 labelled + 54 unlabelled; the rest as train_exon
     settings = {**exon_params, "batch_size": design["batch_size"], "labeled_batch_size": design["labeled_batch_size"]}
-    model = fit_exon(config, settings, to_symmetric_range(x01), labeled, y, design["epochs"], seed, callbacks=[guard])
+    model = fit_exon(config, settings, to_symmetric_range(x01), labeled, y, design["epochs"], seed, callbacks=[guard], runtime=runtime)
     xs = np.linspace(-design["x_range"], design["x_range"], design["points"]).astype(np.float32)
     path = np.stack([xs, np.zeros_like(xs)], axis=1)
     save_npz(args.out, radius=np.float64(args.radius), x=xs, images=(model.decode(path) + 1.0) / 2.0)

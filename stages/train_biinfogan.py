@@ -8,7 +8,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, atomic_path, load_npz, write_json
+from latentlab.io import atomic_dir, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -19,7 +19,7 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="folder for G, E and D")
     parser.add_argument("--metrics", required=True, help="JSON file for the test metrics")
     parser.add_argument("--timing", required=True, help="JSON file for train_seconds (not a dependency of anything)")
-    parser.add_argument("--curves", required=True, help="TSV file of the losses every log_every iterations")
+    parser.add_argument("--live", required=True, help="folder for the dvclive training curves")
     parser.add_argument("--figures", required=True, help="folder for the original's figures")
     args = parser.parse_args()
 
@@ -36,31 +36,32 @@ def main() -> None:
     # these networks by about a quarter at width 0.5 and 1, by little at 0.25 (bench/biinfogan_seeds.py
     # prints both). TF_ENABLE_ONEDNN_OPTS=0 trains without them. Other stages keep TF's default.
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-    from latentlab.seeding import make_deterministic
+    from latentlab.runtime import start
 
-    make_deterministic(seed)
+    runtime = start(params)
     from latentlab.models.biinfogan.figures import write_figures
     from latentlab.models.biinfogan.model import BiInfoGAN, optimizers
-    from latentlab.models.biinfogan.training import (CategoryAccuracy, CurvesTSV, IterationCount, evaluate,
-                                                      repeated_batches)
+    from latentlab.models.biinfogan.training import CategoryAccuracy, evaluate, repeated_batches
+    from latentlab.models.common.live import LiveCurves, live_folder
     from latentlab.models.common.training import StopOnNonFiniteLoss
 
     config = BiInfoGANConfig.from_params(settings, train["x"].shape[1:], seed)
-    model = BiInfoGAN(config)
-    model.compile(*optimizers(settings, settings["iterations"]))
+    with runtime.scope():
+        model = BiInfoGAN(config)
+        model.compile(*optimizers(settings, settings["iterations"]), **runtime.compile_options)
     labeled = "y" in test and (test["y"] >= 0).all()
 
     with contextlib.ExitStack() as stack:
         model_dir = stack.enter_context(atomic_dir(args.model))
         figures = stack.enter_context(atomic_dir(args.figures))
-        curves = stack.enter_context(atomic_path(args.curves))
+        live = stack.enter_context(live_folder(args.live))
 
         guard = StopOnNonFiniteLoss("train_biinfogan", f"biinfogan.learning_rate_d {settings['learning_rate_d']:g}, "
                                     f"biinfogan.learning_rate_ge {settings['learning_rate_ge']:g}", monitor="ge_loss")
-        callbacks = [guard, IterationCount(settings["log_every"])]
+        callbacks = [guard]
         if labeled:
             callbacks.append(CategoryAccuracy(model, test["x"], test["y"]))
-        callbacks.append(CurvesTSV(curves))  # last: it writes what the others add
+        callbacks.append(LiveCurves(live, iterations_per_epoch=settings["log_every"]))  # last: logs what the others add
 
         started = time.perf_counter()
         model.fit(

@@ -18,9 +18,9 @@ def main() -> None:
     params = load_params(args.params)
     settings, seed = params["classifier"], params["seed"]
 
-    from latentlab.seeding import make_deterministic
+    from latentlab.runtime import start
 
-    make_deterministic(seed)
+    runtime = start(params)
     import keras
     import numpy as np
 
@@ -32,14 +32,16 @@ def main() -> None:
     if (train["y"] < 0).any():
         raise SystemExit("train_classifier: this dataset has no class labels (CelebA); nothing to train")
     n_classes = int(max(train["y"].max(), test["y"].max())) + 1
-    model = build_classifier(
-        train["x"].shape[1:], n_classes, settings["width"], settings["feature_dim"], settings["dropout"], seed=seed
-    )
-    model.compile(
-        optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    with runtime.scope():
+        model = build_classifier(
+            train["x"].shape[1:], n_classes, settings["width"], settings["feature_dim"], settings["dropout"], seed=seed
+        )
+        model.compile(
+            optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+            **runtime.compile_options,
+        )
     model.fit(
         train["x"],
         train["y"],

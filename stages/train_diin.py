@@ -8,7 +8,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, atomic_path, load_npz, write_json
+from latentlab.io import atomic_dir, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -19,7 +19,7 @@ def main() -> None:
     parser.add_argument("--autoencoder", required=True, help="train_diin_ae's model folder")
     parser.add_argument("--model", required=True, help="folder for the autoencoder and T")
     parser.add_argument("--timing", required=True, help="JSON file for train_seconds (not a dependency of anything)")
-    parser.add_argument("--curves", required=True, help="TSV file of the losses per epoch")
+    parser.add_argument("--live", required=True, help="folder for the dvclive training curves")
     args = parser.parse_args()
 
     from latentlab.models.iin.config import FlowConfig, flow_settings
@@ -28,19 +28,18 @@ def main() -> None:
 
     reason = reason_in(args.autoencoder)
     if reason:
-        write_not_applicable(reason, folders=(args.model,), json_files=(args.timing,), curves=args.curves)
+        write_not_applicable(reason, folders=(args.model,), json_files=(args.timing,), live=args.live)
         return
     params = load_params(args.params)
     settings, seed = flow_settings(params, factors=True), params["seed"]
     train = load_npz(f"{args.data}/train.npz")
 
-    from latentlab.seeding import make_deterministic, use_onednn
+    from latentlab.runtime import start
 
-    use_onednn()
-    make_deterministic(seed)
-    import keras
+    runtime = start(params, onednn=True)
     import tensorflow as tf
 
+    from latentlab.models.common.live import LiveCurves, live_folder
     from latentlab.models.common.training import StopOnNonFiniteLoss
     from latentlab.models.iin.model import Autoencoder, FactorNetwork, adam
     from latentlab.models.iin.networks import data_initialise
@@ -53,15 +52,16 @@ def main() -> None:
     pairs = colorful_pairs_posteriors(autoencoder, train["x"], train["y"], settings["epochs"], seed)
     encode_seconds = time.perf_counter() - started
     config = FlowConfig.from_params(settings, autoencoder.config.z_dim, seed, factor_sizes=settings["factor_sizes"])
-    flow = FactorNetwork(config, rho=settings["rho"])
     batch, per_epoch = settings["batch_size"], len(train["x"])
     steps = per_epoch // batch
-    flow.compile(adam(settings, settings["epochs"] * steps))
-    data_initialise(flow.network, first_batch_z(pairs["mean1"][:per_epoch], pairs["logvar1"][:per_epoch], batch, seed))
+    with runtime.scope():
+        flow = FactorNetwork(config, rho=settings["rho"])
+        flow.compile(adam(settings, settings["epochs"] * steps), **runtime.compile_options)
+        data_initialise(flow.network, first_batch_z(pairs["mean1"][:per_epoch], pairs["logvar1"][:per_epoch], batch, seed))
 
     with contextlib.ExitStack() as stack:
         model_dir = stack.enter_context(atomic_dir(args.model))
-        curves = stack.enter_context(atomic_path(args.curves))
+        live = stack.enter_context(live_folder(args.live))
         guard = StopOnNonFiniteLoss("train_diin", f"iin.base_learning_rate {settings['base_learning_rate']:g}")
         order = ("mean1", "logvar1", "mean2", "logvar2", "factor")
         # every epoch's pairs in a row: with steps_per_epoch set, fit() carries on through them
@@ -69,7 +69,7 @@ def main() -> None:
                 .batch(batch, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
         started = time.perf_counter()
         flow.fit(data, epochs=settings["epochs"], steps_per_epoch=steps,
-                 callbacks=[guard, keras.callbacks.CSVLogger(str(curves), separator="\t")],
+                 callbacks=[guard, LiveCurves(live)],
                  verbose=1 if sys.stdout.isatty() else 2)
         train_seconds = time.perf_counter() - started
         Autoencoder.copy_files(args.autoencoder, model_dir)

@@ -7,7 +7,7 @@ import time
 import numpy as np
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, atomic_path, load_npz, write_json
+from latentlab.io import atomic_dir, load_npz, write_json
 from latentlab.params import ParamsError, load_params
 
 
@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--metrics", required=True)
     parser.add_argument("--timing", required=True, help="JSON file for train_seconds (not a dependency of anything)")
-    parser.add_argument("--curves", required=True)
+    parser.add_argument("--live", required=True, help="folder for the dvclive training curves")
     parser.add_argument("--figures", required=True)
     parser.add_argument("--classifier", required=True, help="the train_classifier stage's folder (judges prior samples)")
     args = parser.parse_args()
@@ -34,14 +34,13 @@ def main() -> None:
         raise ParamsError("data.dataset: EXoN needs class labels, and this dataset has none")
     n_classes = int(train["y"].max()) + 1
 
-    from latentlab.seeding import make_deterministic, use_onednn
+    from latentlab.runtime import start
 
-    use_onednn()  # the classifier's convolutions: about 2.5x faster steps on this CPU class
-    make_deterministic(seed)
-    import keras
+    runtime = start(params, onednn=True)  # the classifier's convolutions: ~2.5x faster steps on this CPU
 
     from latentlab.models.common.persistence import load_keras
     from latentlab.models.common.pixels import to_symmetric_range, to_unit_range
+    from latentlab.models.common.live import LiveCurves, live_folder
     from latentlab.models.common.training import StopOnNonFiniteLoss
     from latentlab.models.exon.config import config_from_params
     from latentlab.models.exon.figures import write_training_figures
@@ -56,12 +55,12 @@ def main() -> None:
     with contextlib.ExitStack() as stack:
         model_dir = stack.enter_context(atomic_dir(args.model))
         figures = stack.enter_context(atomic_dir(args.figures))
-        curves = stack.enter_context(atomic_path(args.curves))
+        live = stack.enter_context(live_folder(args.live))
         started = time.perf_counter()
         guard = StopOnNonFiniteLoss("train_exon", f"exon.learning_rate {settings['learning_rate']:g}, "
                                     f"exon.lambda1 {settings['lambda1']:g}, exon.beta {settings['beta']:g}")
         model = fit_exon(config, settings, x_train, labeled, train["y"], settings["epochs"], seed,
-                         callbacks=[guard, keras.callbacks.CSVLogger(str(curves), separator="\t")])
+                         callbacks=[guard, LiveCurves(live)], runtime=runtime)
         train_seconds = time.perf_counter() - started
         model.save_to(model_dir)
 

@@ -7,7 +7,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, atomic_path, load_npz, write_json
+from latentlab.io import atomic_dir, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -19,7 +19,7 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="folder for the autoencoder and T")
     parser.add_argument("--metrics", required=True, help="JSON file for the test metrics")
     parser.add_argument("--timing", required=True, help="JSON file for train_seconds (not a dependency of anything)")
-    parser.add_argument("--curves", required=True, help="TSV file of the losses per epoch")
+    parser.add_argument("--live", required=True, help="folder for the dvclive training curves")
     parser.add_argument("--figures", required=True, help="folder for samples, reconstructions, interpolations")
     args = parser.parse_args()
 
@@ -29,13 +29,12 @@ def main() -> None:
     settings, seed = flow_settings(params, factors=False), params["seed"]
     train, test = load_npz(f"{args.data}/train.npz"), load_npz(f"{args.data}/test.npz")
 
-    from latentlab.seeding import make_deterministic, use_onednn
+    from latentlab.runtime import start
 
-    use_onednn()
-    make_deterministic(seed)
-    import keras
+    runtime = start(params, onednn=True)
     import tensorflow as tf
 
+    from latentlab.models.common.live import LiveCurves, live_folder
     from latentlab.models.common.training import StopOnNonFiniteLoss
     from latentlab.models.iin.adapter import TrainedIIN
     from latentlab.models.iin.figures import write_iin_figures
@@ -46,20 +45,21 @@ def main() -> None:
 
     autoencoder = Autoencoder.load_from(args.autoencoder)
     mean, logvar = autoencoder.posterior(network_input(train["x"]))
-    flow = InterpretationNetwork(FlowConfig.from_params(settings, autoencoder.config.z_dim, seed))
     batch = settings["batch_size"]
-    flow.compile(adam(settings, settings["epochs"] * -(-len(mean) // batch)))
-    data_initialise(flow.network, first_batch_z(mean, logvar, batch, seed))  # ActNorm from a first batch
+    with runtime.scope():
+        flow = InterpretationNetwork(FlowConfig.from_params(settings, autoencoder.config.z_dim, seed))
+        flow.compile(adam(settings, settings["epochs"] * -(-len(mean) // batch)), **runtime.compile_options)
+        data_initialise(flow.network, first_batch_z(mean, logvar, batch, seed))  # ActNorm from a first batch
 
     with contextlib.ExitStack() as stack:
         model_dir = stack.enter_context(atomic_dir(args.model))
         figures = stack.enter_context(atomic_dir(args.figures))
-        curves = stack.enter_context(atomic_path(args.curves))
+        live = stack.enter_context(live_folder(args.live))
         guard = StopOnNonFiniteLoss("train_iin", f"iin.base_learning_rate {settings['base_learning_rate']:g}")
         data = (tf.data.Dataset.from_tensor_slices((mean, logvar))
                 .shuffle(len(mean), seed=seed, reshuffle_each_iteration=True).batch(batch).prefetch(tf.data.AUTOTUNE))
         started = time.perf_counter()
-        flow.fit(data, epochs=settings["epochs"], callbacks=[guard, keras.callbacks.CSVLogger(str(curves), separator="\t")],
+        flow.fit(data, epochs=settings["epochs"], callbacks=[guard, LiveCurves(live)],
                  verbose=1 if sys.stdout.isatty() else 2)
         train_seconds = time.perf_counter() - started
 

@@ -7,7 +7,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, atomic_path, load_npz, write_json
+from latentlab.io import atomic_dir, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -19,7 +19,7 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="folder for the encoder and decoder")
     parser.add_argument("--metrics", required=True, help="JSON file for the test L1 and KL")
     parser.add_argument("--timing", required=True, help="JSON file for train_seconds (not a dependency of anything)")
-    parser.add_argument("--curves", required=True, help="TSV file of the losses per epoch")
+    parser.add_argument("--live", required=True, help="folder for the dvclive training curves")
     parser.add_argument("--figures", required=True, help="folder for reconstructions and prior samples")
     args = parser.parse_args()
 
@@ -34,20 +34,20 @@ def main() -> None:
         reason = colorful_unavailable(train["x"].shape, train["y"])
         if reason:
             write_not_applicable(reason, folders=(args.model, args.figures), json_files=(args.metrics, args.timing),
-                                 curves=args.curves)
+                                 live=args.live)
             return
         coloured = load_npz(f"{args.data}/colorful_test.npz")
         test_unit = (coloured["x1"] + 1.0) / 2.0
     else:
         test_unit = test["x"]
 
-    from latentlab.seeding import make_deterministic, use_onednn
+    from latentlab.runtime import start
 
-    use_onednn()
-    make_deterministic(seed)
+    runtime = start(params, onednn=True)
     import keras
     import numpy as np
 
+    from latentlab.models.common.live import LiveCurves, live_folder
     from latentlab.models.common.training import StopOnNonFiniteLoss, shuffled_batches
     from latentlab.models.iin.figures import write_autoencoder_figures
     from latentlab.models.iin.images import network_input, to_network_size
@@ -56,21 +56,23 @@ def main() -> None:
 
     x = to_network_size(train["x"])
     config = AutoencoderConfig.from_params(settings, train["x"].shape[1:], seed, colorful=args.colorful)
-    model = Autoencoder(config, kl_weight=settings["kl_weight"], disc_start=settings["disc_start"])
     steps = settings["epochs"] * -(-len(x) // settings["batch_size"])
-    model.compile(adam(settings, steps),
-                  adam(settings, steps, settings["disc_lr_factor"]) if config.discriminator else None)
-    model.initialise(x[np.random.default_rng(seed).permutation(len(x))[: settings["batch_size"]]])
+    with runtime.scope():
+        model = Autoencoder(config, kl_weight=settings["kl_weight"], disc_start=settings["disc_start"])
+        model.compile(adam(settings, steps),
+                      adam(settings, steps, settings["disc_lr_factor"]) if config.discriminator else None,
+                      **runtime.compile_options)
+        model.initialise(x[np.random.default_rng(seed).permutation(len(x))[: settings["batch_size"]]])
 
     with contextlib.ExitStack() as stack:
         model_dir = stack.enter_context(atomic_dir(args.model))
         figures = stack.enter_context(atomic_dir(args.figures))
-        curves = stack.enter_context(atomic_path(args.curves))
+        live = stack.enter_context(live_folder(args.live))
         guard = StopOnNonFiniteLoss(f"train_{'d' if args.colorful else ''}iin_ae",
                                     f"{section}: base_learning_rate {settings['base_learning_rate']:g}")
         started = time.perf_counter()
         model.fit(shuffled_batches(x, settings["batch_size"], seed), epochs=settings["epochs"],
-                  callbacks=[guard, keras.callbacks.CSVLogger(str(curves), separator="\t")],
+                  callbacks=[guard, LiveCurves(live)],
                   verbose=1 if sys.stdout.isatty() else 2)
         train_seconds = time.perf_counter() - started
         model.save_to(model_dir)

@@ -5,7 +5,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, atomic_path, load_npz, write_json
+from latentlab.io import atomic_dir, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -17,7 +17,7 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="folder for the trained encoder and decoder")
     parser.add_argument("--metrics", required=True, help="JSON file for the test metrics")
     parser.add_argument("--timing", required=True, help="JSON file for train_seconds (not a dependency of anything)")
-    parser.add_argument("--curves", required=True, help="TSV file of per-epoch losses")
+    parser.add_argument("--live", required=True, help="folder for the dvclive training curves")
     parser.add_argument("--figures", required=True, help="folder for PRR and PMLR figures")
     parser.add_argument("--epoch-maps", required=True, help="folder for PMLR_map_epoch_XX.pdf/.csv")
     args = parser.parse_args()
@@ -28,29 +28,31 @@ def main() -> None:
     settings, seed = settings_for(params, args.overrides), params["seed"]
     section = args.overrides or "vae"
 
-    from latentlab.seeding import make_deterministic
+    from latentlab.runtime import start
 
-    make_deterministic(seed)
+    runtime = start(params)
     import keras
 
+    from latentlab.models.common.live import LiveCurves, live_folder
     from latentlab.models.common.training import StopOnNonFiniteLoss, shuffled_batches
     from latentlab.models.vae.figures import EpochLatentMap, write_figures
     from latentlab.models.vae.model import VAE
 
     train, test = load_npz(f"{args.data}/train.npz"), load_npz(f"{args.data}/test.npz")
     config = VAEConfig.from_params(settings, train["x"].shape[1:], seed)
-    model = VAE(config)
-    model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]))
+    with runtime.scope():
+        model = VAE(config)
+        model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]), **runtime.compile_options)
 
     with contextlib.ExitStack() as stack:
         model_dir = stack.enter_context(atomic_dir(args.model))
         figures = stack.enter_context(atomic_dir(args.figures))
         epoch_maps = stack.enter_context(atomic_dir(args.epoch_maps))
-        curves = stack.enter_context(atomic_path(args.curves))
+        live = stack.enter_context(live_folder(args.live))
 
         guard = StopOnNonFiniteLoss(f"train_{section}", f"vae.learning_rate {settings['learning_rate']:g}, "
                                     f"vae.batch_size {settings['batch_size']}, vae.beta {settings['beta']:g}")
-        callbacks = [guard, keras.callbacks.CSVLogger(str(curves), separator="\t")]
+        callbacks = [guard, LiveCurves(live)]
         limits = settings["z_range"] if config.mode == "vae" else None  # AE latents are unbounded
         if config.dim_z == 2:
             callbacks.append(EpochLatentMap(model.encode, test["x"], test["y"], epoch_maps, limits))

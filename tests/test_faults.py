@@ -46,6 +46,7 @@ def test_nan_learning_rate_stops_training_in_one_line_and_writes_no_nan(repo):
     metrics = repo / "reports/metrics/train/vae.json"
     assert not metrics.exists() or "NaN" not in metrics.read_text()
     assert not (repo / "models/.vae.tmp").exists()
+    assert not (repo / "reports/live/vae").exists()  # no curves of a failed run
 
 
 def test_unknown_and_misspelt_keys_stop_before_any_stage_and_keep_outputs(repo):
@@ -130,7 +131,7 @@ def test_kill_9_mid_stage_leaves_nothing_that_breaks_another_stage(repo):
 def test_ctrl_c_ends_a_training_stage_in_one_line(repo):
     stage = [sys.executable, "stages/train_vae.py", "--data", "data/processed", "--model", "models/vae",
              "--metrics", "reports/metrics/train/vae.json", "--timing", "reports/timing/vae.json",
-             "--curves", "reports/curves/vae.tsv", "--figures", "reports/figures/vae", "--epoch-maps", "reports/pmlr/vae"]
+             "--live", "reports/live/vae", "--figures", "reports/figures/vae", "--epoch-maps", "reports/pmlr/vae"]
     code, err = _kill_when(repo, stage, repo / "models/.vae.tmp", sig=signal.SIGINT)
     assert code == 130
     assert err.strip().splitlines() == ["train_vae: interrupted; nothing of this run was kept"]

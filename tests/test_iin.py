@@ -164,7 +164,7 @@ def test_the_diin_stages_write_a_note_on_a_dataset_without_colorful_mnist(tmp_pa
     write_not_applicable("no ColorfulMNIST here", folders=(tmp_path / "diin_ae",))
     for script, args in (
         ("train_diin.py", ["--data", tmp_path, "--autoencoder", tmp_path / "diin_ae", "--model", tmp_path / "diin",
-                           "--timing", tmp_path / "timing.json", "--curves", tmp_path / "curves.tsv"]),
+                           "--timing", tmp_path / "timing.json", "--live", tmp_path / "live"]),
         ("evaluate_diin.py", ["--model", tmp_path / "diin", "--classifier", tmp_path, "--data", tmp_path,
                               "--metrics", tmp_path / "diin.json", "--figures", tmp_path / "figures"]),
     ):
@@ -173,4 +173,5 @@ def test_the_diin_stages_write_a_note_on_a_dataset_without_colorful_mnist(tmp_pa
         assert result.returncode == 0, result.stderr
         assert "no ColorfulMNIST here" in result.stdout
     assert (tmp_path / "diin" / MARKER).is_file() and (tmp_path / "figures" / MARKER).is_file()
+    assert json.loads((tmp_path / "live" / "metrics.json").read_text()) == {}  # curves folder, no curves
     assert json.loads((tmp_path / "diin.json").read_text()) == {} == json.loads((tmp_path / "timing.json").read_text())

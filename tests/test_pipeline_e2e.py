@@ -35,7 +35,9 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         "data/processed/labeled.npz",
         "data/processed/colorful_test.npz",
         "models/vae/encoder.keras",
-        "reports/curves/vae.tsv",
+        "reports/live/vae/metrics.json",
+        "reports/live/vae/plots/metrics/train/loss.tsv",
+        "reports/live/vae/plots/metrics/eval/loss.tsv",
         "reports/figures/vae/PRR_input.png",
         "reports/figures/vae/PRR_reconstruction.png",
         "reports/figures/vae/PMLR.png",
@@ -58,14 +60,15 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         "data/embeddings/exon/test.npz",
         "data/selection/exon/selection.xlsx",
         "models/biinfogan/generator.keras",
-        "reports/curves/biinfogan.tsv",
+        "reports/live/biinfogan/plots/metrics/train/ge_loss.tsv",
+        "reports/live/biinfogan/plots/metrics/eval/accuracy.tsv",
         "data/embeddings/biinfogan/test.npz",
         "data/selection/biinfogan/selection.xlsx",
     ] + [f"reports/figures/biinfogan/{name}.png" for name in (
         "categorical_grid", "continuous_c2", "continuous_c3", "continuous_c2_extremes", "continuous_c3_extremes",
         "reconstructions", "most_confident", "wrongly_classified")] + [
         "models/iin/encoder.keras", "models/iin/flow.keras", "models/diin/flow.keras", "data/embeddings/iin/test.npz",
-        "reports/figures/iin_ae/samples.png", "reports/figures/diin_ae/reconstructions.png", "reports/curves/diin.tsv",
+        "reports/figures/iin_ae/samples.png", "reports/figures/diin_ae/reconstructions.png", "reports/live/diin/plots/metrics/train/loss.tsv",
     ] + [f"reports/figures/iin/{name}.png" for name in ("samples", "autoencoder_samples", "reconstructions", "interpolation")
          ] + [f"reports/figures/diin/{name}.png" for name in (
         "swap_grid", "traversal_digit", "traversal_colour", "traversal_residual", "samples", "reconstructions",
@@ -136,6 +139,21 @@ def test_selection_table_rows_are_the_selected_images(repo):
     assert not any(isinstance(v, str) and v.startswith("=") for row in rows for v in row)
 
 
+def test_training_curves_are_dvclive_folders_in_dvc_plots_and_metrics(repo):
+    copy, _ = repo
+    rows = (copy / "reports/live/vae/plots/metrics/eval/loss.tsv").read_text().splitlines()
+    assert rows[0] == "step\tloss" and len(rows) == 1 + 2  # one row per epoch (tiny: 2)
+    steps = [line.split("\t")[0] for line in
+             (copy / "reports/live/biinfogan/plots/metrics/train/d_loss.tsv").read_text().splitlines()[1:]]
+    assert steps == ["2", "4"]  # Bi-InfoGAN's step is the iteration (tiny: 4, logged every 2)
+    shown = json.loads(_dvc("metrics", "show", "--json", cwd=copy).stdout)
+    assert any("reports/live/vae/metrics.json" in str(files) for files in shown.values())
+    plots = copy / "plots-out"
+    _dvc("plots", "show", "-o", str(plots), cwd=copy)
+    html = (plots / "index.html").read_text()
+    assert "vae_loss" in html and "biinfogan_accuracy" in html
+
+
 def test_same_params_give_identical_metrics(repo):
     copy, _ = repo
     first = json.loads((copy / "reports/metrics/train/vae.json").read_text())
@@ -155,6 +173,12 @@ def test_same_params_give_identical_metrics(repo):
         ("iin", "epochs", 2, {"check_params", "train_iin"}),
         ("diin", "rho", 0.9, {"check_params", "train_diin"}),
         ("iin_ae", "epochs", 2, {"check_params", "train_iin_ae"}),  # diin_ae has its own epochs
+        # determinism changes the numbers of every training; the thread count is the machine's
+        ("runtime", "deterministic", False, {"check_params", "train_vae", "train_vae_wide", "train_classifier",
+                                             "train_exon", "exon_beta@0.1", "exon_beta@50", "pre_design@4",
+                                             "pre_design@16", "train_biinfogan", "train_iin_ae", "train_iin",
+                                             "train_diin_ae", "train_diin"}),
+        ("runtime", "threads", 1, {"check_params"}),
     ],
 )
 def test_a_params_change_makes_only_its_stage_stale(repo, section, key, value, stale):

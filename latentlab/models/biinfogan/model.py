@@ -16,6 +16,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from ...runtime import replica_share
 from ..common.persistence import load_parts, save_parts
 from .config import BiInfoGANConfig
 from .networks import build_discriminator, build_encoder, build_generator
@@ -59,6 +60,9 @@ class BiInfoGAN(keras.Model):
     def compile(self, d_optimizer, ge_optimizer, **kwargs):
         super().compile(**kwargs)
         self.d_optimizer, self.ge_optimizer = d_optimizer, ge_optimizer
+        # slots built now, eagerly: under tf.distribute they cannot be created inside a traced step
+        d_optimizer.build(self.discriminator.trainable_weights)
+        ge_optimizer.build(self.ge_weights())
 
     def sample_latent(self, n):
         parts = [keras.random.uniform((n, self.config.n_z), -1.0, 1.0, seed=self.latent_seed)]
@@ -105,9 +109,10 @@ class BiInfoGAN(keras.Model):
         latent = self.sample_latent(ops.shape(x)[0])
         with tf.GradientTape(persistent=True) as tape:
             d_loss, ge_loss, parts = self.losses_on(x, latent, training=True)
+            d_share, ge_share = replica_share(d_loss), replica_share(ge_loss)  # batch means
         d_weights, ge_weights = self.discriminator.trainable_weights, self.ge_weights()
-        d_grads = tape.gradient(d_loss, d_weights)
-        ge_grads = tape.gradient(ge_loss, ge_weights)
+        d_grads = tape.gradient(d_share, d_weights)
+        ge_grads = tape.gradient(ge_share, ge_weights)
         del tape
         # both from the same forward pass, as the original's one session run
         self.d_optimizer.apply_gradients(zip(d_grads, d_weights))

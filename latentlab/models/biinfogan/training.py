@@ -21,46 +21,8 @@ def repeated_batches(x: np.ndarray, batch_size: int, seed: int):
             .prefetch(tf.data.AUTOTUNE))
 
 
-class IterationCount(keras.callbacks.Callback):
-    """Adds `iteration` to each row of the curves (a Keras epoch here is log_every iterations)."""
-
-    def __init__(self, log_every: int):
-        super().__init__()
-        self.log_every = log_every
-
-    def on_epoch_end(self, epoch, logs=None):
-        if logs is not None:
-            logs["iteration"] = (epoch + 1) * self.log_every
-
-
-class CurvesTSV(keras.callbacks.Callback):
-    """reports/curves/biinfogan.tsv: one row per log_every iterations, `iteration` first, the
-    columns of the first row (Keras's CSVLogger adds empty val_ columns when there is no
-    validation data)."""
-
-    def __init__(self, path):
-        super().__init__()
-        self.path, self.columns = path, None
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = dict(logs or {})
-        if self.columns is None:
-            self.columns = ["iteration"] + sorted(k for k in logs if k != "iteration")
-            with open(self.path, "w") as out:
-                out.write("\t".join(self.columns) + "\n")
-        with open(self.path, "a") as out:
-            out.write("\t".join(_cell(logs.get(k)) for k in self.columns) + "\n")
-
-
-def _cell(value) -> str:
-    if value is None:
-        return "NA"
-    number = float(value)
-    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else f"{number:.6g}"
-
-
 class CategoryAccuracy(keras.callbacks.Callback):
-    """Adds `test_accuracy` (Hungarian-matched c1 on the test split) to each row of the curves:
+    """Adds `test_accuracy` (Hungarian-matched c1 on the test split) to each epoch's logs:
     a monitor only, never used to pick a model."""
 
     def __init__(self, model: BiInfoGAN, x: np.ndarray, labels: np.ndarray):

@@ -126,14 +126,21 @@ class EXoN(keras.Model):
 
     def build_all(self):
         """Create every variable and the optimizers' slots; the pseudo-labeller starts equal."""
+        import tensorflow as tf
+
         dummy = ops.zeros((1,) + self.config.image_shape)
         self.classifier(dummy)
         self.pseudo_labeler(dummy)
         self.encoder(dummy)
         self.decoder(ops.zeros((1, self.config.latent_dim)))
+        if tf.distribute.has_strategy():
+            # fit() under a strategy wants every layer built first; otherwise the augmenter builds
+            # in the first step, as it always has (building it here draws its seeds in another order)
+            self.augment(dummy)
         self.sync_pseudo_labeler()
         self.vae_optimizer.build(self.vae_variables)
         self.classifier_optimizer.build(self.classifier.trainable_variables)
+        self.built = True  # fit() would otherwise trace a symbolic build, and EXoN has no call()
 
     def sync_pseudo_labeler(self):
         """The original's buffer update: trainable weights only (BN statistics stay its own, and

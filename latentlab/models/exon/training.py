@@ -7,6 +7,7 @@ import sys
 import keras
 import numpy as np
 
+from ...runtime import Runtime, current_runtime
 from .config import EXoNConfig
 from .model import EXoN, Schedules
 
@@ -33,15 +34,19 @@ def steps_per_epoch(n_images: int, batch_size: int) -> int:
 
 
 def fit_exon(config: EXoNConfig, settings: dict, x: np.ndarray, labeled: np.ndarray, labels: np.ndarray,
-             epochs: int, seed: int, callbacks: list | None = None) -> EXoN:
+             epochs: int, seed: int, callbacks: list | None = None, runtime: Runtime | None = None) -> EXoN:
     """Train EXoN from scratch on images `x` in [-1, 1], of which the positions `labeled` carry
-    `labels`, with the `exon:` settings' batches, optimizers and schedules."""
-    model = EXoN(config)
-    model.compile(
-        vae_optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-        classifier_optimizer=keras.optimizers.AdamW(settings["learning_rate"], weight_decay=settings["weight_decay"]),
-    )
-    model.build_all()
+    `labels`, with the `exon:` settings' batches, optimizers and schedules, under `runtime`
+    (default: this process's strategy)."""
+    runtime = runtime or current_runtime()
+    with runtime.scope():
+        model = EXoN(config)
+        model.compile(
+            vae_optimizer=keras.optimizers.Adam(settings["learning_rate"]),
+            classifier_optimizer=keras.optimizers.AdamW(settings["learning_rate"], weight_decay=settings["weight_decay"]),
+            **runtime.compile_options,
+        )
+        model.build_all()
     labeled_batch = min(settings["labeled_batch_size"], len(labeled))
     batch = min(settings["batch_size"], len(x) + labeled_batch)
     batches = exon_batches(x, x[labeled], labels[labeled], batch, labeled_batch, seed)

@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from ...runtime import replica_share
 from ..common.persistence import load_parts, save_parts
 from .config import FACTOR_NAMES, AutoencoderConfig, FlowConfig
 from .networks import build_decoder, build_discriminator, build_encoder, build_flow, data_initialise
@@ -125,19 +126,23 @@ class Autoencoder(keras.Model):
                 logits_fake = self.discriminator(reconstruction, training=True)
                 g_loss = -ops.mean(logits_fake)
                 d_loss = 0.5 * (ops.mean(ops.softplus(-logits_real)) + ops.mean(ops.softplus(logits_fake))) * on
+            # batch means: under tf.distribute the replicas' gradients are summed
+            loss_share, nll_share = replica_share(loss), replica_share(nll)
+            if self.discriminator is not None:
+                g_share, d_share = replica_share(g_loss), replica_share(d_loss)
         weights = self.ae_weights()
-        grads = tape.gradient(loss, weights)
+        grads = tape.gradient(loss_share, weights)
         values = {"loss": loss, "nll": nll, "kl": kl, "l1": l1, "log_scale": self.log_scale}
         if self.discriminator is not None:
             # the original's adaptive weight: ||d nll / d last|| / (||d g / d last|| + 1e-4) at the
             # decoder's last layer, clamped to [0, 1e4], not differentiated
             last = self.decoder.get_layer("dec_image").kernel
-            d_weight = ops.clip(ops.norm(ops.reshape(tape.gradient(nll, last), (-1,)))
-                                / (ops.norm(ops.reshape(tape.gradient(g_loss, last), (-1,))) + 1e-4), 0.0, 1e4)
-            g_grads = tape.gradient(g_loss, weights)  # None for the log-scale, which D never sees
+            d_weight = ops.clip(ops.norm(ops.reshape(tape.gradient(nll_share, last), (-1,)))
+                                / (ops.norm(ops.reshape(tape.gradient(g_share, last), (-1,))) + 1e-4), 0.0, 1e4)
+            g_grads = tape.gradient(g_share, weights)  # None for the log-scale, which D never sees
             grads = [g if h is None else g + d_weight * on * h for g, h in zip(grads, g_grads)]
             d_weights = self.discriminator.trainable_weights
-            self.d_optimizer.apply_gradients(zip(tape.gradient(d_loss, d_weights), d_weights))
+            self.d_optimizer.apply_gradients(zip(tape.gradient(d_share, d_weights), d_weights))
             values.update(loss=loss + d_weight * on * g_loss, g_loss=g_loss, d_loss=d_loss, d_weight=d_weight)
         del tape
         self.optimizer.apply_gradients(zip(grads, weights))
@@ -215,6 +220,7 @@ class InterpretationNetwork(keras.Model):
         # Adam's slots built now, eagerly: built inside the first traced step, T's ~400 variables
         # cost about 30 s more (bench/iin_throughput.py's warm-up)
         optimizer.build(self.flow.trainable_weights)
+        self.built = True  # its network is built; fit() under tf.distribute would trace a build
 
     def call(self, z, training=False):
         return self.flow(z)
@@ -226,8 +232,9 @@ class InterpretationNetwork(keras.Model):
             e, log_det = self.flow.forward(z)
             nll = ops.mean(0.5 * ops.sum(ops.square(e), axis=1))
             loss = nll - ops.mean(log_det)
+            share = replica_share(loss)  # a batch mean
         weights = self.flow.trainable_weights
-        self.optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        self.optimizer.apply_gradients(zip(tape.gradient(share, weights), weights))
         return self._update(loss=loss, nll=nll, log_det=ops.mean(log_det))
 
     def _update(self, **values):
@@ -294,8 +301,9 @@ class FactorNetwork(InterpretationNetwork):
             e1, log_det1 = self.flow.forward(z1)
             e2, log_det2 = self.flow.forward(z2)
             loss, loss1, loss2 = factor_loss(e1, log_det1, e2, log_det2, factor, self.config.factor_sizes, self.rho)
+            share = replica_share(loss)  # batch means
         weights = self.flow.trainable_weights
-        self.optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+        self.optimizer.apply_gradients(zip(tape.gradient(share, weights), weights))
         return self._update(loss=loss, loss1=loss1, loss2=loss2)
 
     @property

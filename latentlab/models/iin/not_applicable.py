@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...io import atomic_dir, write_json, write_text
+from ...io import atomic_dir, write_json
 
 MARKER = "not_applicable.txt"
 
@@ -24,12 +24,13 @@ def reason_in(folder: str | Path) -> str | None:
     return marker.read_text().strip() if marker.is_file() else None
 
 
-def write_not_applicable(reason: str, folders=(), json_files=(), curves=None) -> None:
+def write_not_applicable(reason: str, folders=(), json_files=(), live=None) -> None:
     for folder in folders:
         with atomic_dir(folder) as out:
             (out / MARKER).write_text(reason + "\n")
     for path in json_files:
         write_json(path, {})
-    if curves is not None:
-        write_text(curves, "epoch\n")
+    if live is not None:  # a curves folder with no curves: dvclive's metrics.json, empty
+        Path(live).mkdir(parents=True, exist_ok=True)
+        write_json(Path(live) / "metrics.json", {})
     print(reason)

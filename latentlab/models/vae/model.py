@@ -12,6 +12,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from ...runtime import replica_share
 from ..common.persistence import load_parts, save_parts
 from .config import VAEConfig
 from .elbo import bernoulli_nll, elbo_summary, gaussian_kl
@@ -90,7 +91,8 @@ class VAE(keras.Model):
         x = data[0] if isinstance(data, tuple) else data
         with tf.GradientTape() as tape:
             loss, reconstruction, kl = self.loss_terms(self.corrupt(x), x, training=True)
-        grads = tape.gradient(loss, self.trainable_weights)
+            share = replica_share(loss)  # a batch mean
+        grads = tape.gradient(share, self.trainable_weights)
         # ae leaves the std head unused and no_encoder the whole encoder: update only what the loss reaches
         used = [(g, w) for g, w in zip(grads, self.trainable_weights) if g is not None]
         self.optimizer.apply_gradients(used)

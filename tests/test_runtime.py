@@ -1,0 +1,95 @@
+"""params.yaml's `runtime` section: every family's real training step under MirroredStrategy on
+two logical CPU devices against the default strategy, XLA when determinism is off, and the
+thread setting. Each runs in a process of its own (tests/family_steps.py): logical devices and
+thread pools can be set only before TensorFlow starts."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from latentlab.models.family import family_names
+
+HERE = Path(__file__).parent
+
+
+def steps(*args: str) -> dict:
+    result = subprocess.run([sys.executable, str(HERE / "family_steps.py"), *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-4000:]
+    rows = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return {(row["strategy"], row["family"]): row for row in rows}
+
+
+@pytest.fixture(scope="module")
+def mirrored():
+    return steps("--strategies", "default", "mirrored", "--cpus", "2", "--sgd")
+
+
+@pytest.mark.parametrize("family", family_names())
+def test_one_step_under_mirrored_strategy_is_close_to_the_default(mirrored, family):
+    default, mirror = mirrored["default", family], mirrored["mirrored", family]
+    assert mirror["replicas"] == 2 and default["replicas"] == 1
+    assert mirror["loss_before"] == pytest.approx(default["loss_before"], rel=1e-6)  # the same initial weights
+    assert mirror["loss_after"] != mirror["loss_before"]  # a step was taken
+    # close, not equal: each replica draws its own noise (sampling, dropout, mixup) for its half
+    assert mirror["loss_after"] == pytest.approx(default["loss_after"], rel=0.05)
+
+
+def test_replicas_gradients_add_up_to_the_global_batchs(mirrored):
+    """An SGD step of a noise-free autoencoder: equal weights only if each replica's mean loss is
+    scaled by 1 / replicas (runtime.replica_share); without it they differ by ~0.5 here."""
+    default, mirror = mirrored["default", "sgd_autoencoder"], mirrored["mirrored", "sgd_autoencoder"]
+    for a, b in zip(default["weights"], mirror["weights"]):
+        np.testing.assert_allclose(np.array(b), np.array(a), atol=1e-5)
+
+
+def test_every_family_trains_under_xla_when_determinism_is_off():
+    rows = steps("--deterministic", "0")
+    reference = steps("--families", "vae")
+    for family in family_names():
+        row = rows["default", family]
+        assert np.isfinite(row["loss_after"]) and row["loss_after"] != row["loss_before"]
+    assert rows["default", "vae"]["loss_after"] == pytest.approx(reference["default", "vae"]["loss_after"], rel=0.02)
+
+
+def test_threads_setting_reaches_tensorflow():
+    code = ("import tensorflow as tf; from latentlab.runtime import start; "
+            "start({'seed': 0, 'runtime': {'deterministic': True, 'threads': 1, 'strategy': 'default', "
+            "'steps_per_execution': 1}}); "
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), "
+            "tf.config.threading.get_inter_op_parallelism_threads())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.split() == ["1", "1"], result.stderr[-2000:]
+
+
+def test_steps_per_execution_changes_no_number():
+    """Why runtime.steps_per_execution is not a stage dependency: the same steps, in calls of 1 or 32."""
+    pytest.importorskip("keras")
+    import keras
+
+    from latentlab.models.common.training import shuffled_batches
+    from latentlab.models.vae.config import VAEConfig
+    from latentlab.models.vae.model import VAE
+    from latentlab.seeding import make_deterministic
+
+    x = np.random.default_rng(0).random((300, 8, 8, 1)).astype(np.float32)
+    runs = []
+    for steps in (1, 32):
+        make_deterministic(0)
+        model = VAE(VAEConfig(image_shape=(8, 8, 1), dim_z=2, n_hidden=16, dropout=0.1, seed=0))
+        model.compile(optimizer=keras.optimizers.Adam(1e-2), steps_per_execution=steps, jit_compile=False)
+        history = model.fit(shuffled_batches(x, 32, 0), epochs=2, verbose=0)
+        runs.append((model.get_weights(), history.history["loss"]))
+    assert runs[0][1] == runs[1][1]
+    assert all(np.array_equal(a, b) for a, b in zip(runs[0][0], runs[1][0]))
+
+
+def test_multi_worker_without_tf_config_is_refused_with_the_fix(monkeypatch):
+    pytest.importorskip("tensorflow")
+    from latentlab.runtime import RuntimeUnavailable, make_strategy
+
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    with pytest.raises(RuntimeUnavailable, match="TF_CONFIG"):
+        make_strategy("multi_worker")
