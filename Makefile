@@ -1,5 +1,6 @@
 # The two entry points of README.md. Each creates .venv and installs the pinned requirements
-# first (only again when a requirements file changes), so a fresh machine needs nothing else.
+# first (only again when a requirements file or the TensorFlow build changes), so a fresh machine
+# needs nothing else.
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(abspath $(VENV))/bin
@@ -7,12 +8,44 @@ BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 export DVC_NO_ANALYTICS := 1
 
+# TensorFlow's build: `cuda` when nvidia-smi lists a GPU, else `cpu`; `make repro TF_BUILD=cpu`
+# (or cuda) decides instead. The version is requirements.txt's tensorflow-cpu pin, the only one.
+# Detected once (`:=`): a `?=` variable would run nvidia-smi at every use.
+ifeq ($(origin TF_BUILD),undefined)
+TF_BUILD := $(shell nvidia-smi -L 2>/dev/null | grep -q '^GPU' && echo cuda || echo cpu)
+TF_WHY := $(if $(filter cuda,$(TF_BUILD)),nvidia-smi lists a GPU,no GPU found by nvidia-smi)
+else
+TF_WHY := TF_BUILD given
+endif
+TF_VERSION := $(shell sed -n 's/^tensorflow-cpu==\([0-9.]*\).*/\1/p' requirements.txt)
+ifeq ($(TF_BUILD),cuda)
+TF_PACKAGE := tensorflow[and-cuda]==$(TF_VERSION)
+TF_OTHER := tensorflow-cpu
+TF_PINS := -c requirements-cuda.txt
+else ifeq ($(TF_BUILD),cpu)
+TF_PACKAGE := tensorflow-cpu==$(TF_VERSION)
+TF_OTHER := tensorflow $(shell sed -n 's/^\(nvidia-[a-z0-9-]*\)==.*/\1/p' requirements-cuda.txt)
+TF_PINS :=
+else
+$(error TF_BUILD must be cpu or cuda, not '$(TF_BUILD)')
+endif
+
 .PHONY: repro test bench clean-venv
 
-$(VENV)/.installed: requirements.txt requirements-test.txt pyproject.toml
+# One stamp per build: switching builds reinstalls, and removes the other build's TensorFlow
+# first (both install the `tensorflow` module; -qq: no warning for what is not there), and on a
+# switch to cpu the NVIDIA libraries too (GBs).
+$(VENV)/.installed-$(TF_BUILD): requirements.txt requirements-test.txt requirements-cuda.txt pyproject.toml
+	@echo "TensorFlow $(TF_VERSION), $(TF_BUILD) build ($(TF_WHY))"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	rm -f $(VENV)/.installed-*
+	$(BIN)/python -m pip uninstall --quiet --quiet --yes $(TF_OTHER)
+	grep -v '^tensorflow-cpu==' requirements.txt > $(VENV)/requirements-without-tensorflow.txt
+	$(BIN)/python -m pip install --quiet "$(TF_PACKAGE)" $(TF_PINS) -r $(VENV)/requirements-without-tensorflow.txt -r requirements-test.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-$(TF_BUILD)
 	touch $@
 
 repro: $(VENV)/.installed
@@ -22,7 +55,7 @@ test: $(VENV)/.installed
 	python -m pytest
 
 bench: $(VENV)/.installed
-	python bench/vae_throughput.py
+	python bench/throughput.py
 
 clean-venv:
 	rm -rf $(VENV)

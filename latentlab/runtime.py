@@ -1,7 +1,10 @@
 """How a training stage runs, apart from what it computes: params.yaml's `runtime` section.
 
 - `deterministic` (default true): op determinism, so the same params on the same machine give the
-  same bytes. False lets XLA compile the train steps (Keras turns XLA off under op determinism).
+  same bytes. False drops op determinism and, on a GPU, lets XLA compile the train steps (Keras
+  turns XLA off under op determinism). Not on a CPU, where Keras's own "auto" never compiles
+  either: XLA made the families slower on this CPU (bench/throughput.py's last columns);
+  tests/test_runtime.py checks that every family's step compiles.
   Mixed precision is not offered: the families' loss code mixes float32 constants with network
   outputs, and every family fails under a mixed bfloat16 policy (tests/family_steps.py --policy).
 - `threads`: TensorFlow's intra- and inter-op threads (0 = TensorFlow's choice, every core), so
@@ -35,6 +38,7 @@ class Runtime:
     strategy: Any  # a tf.distribute.Strategy
     deterministic: bool
     steps_per_execution: int = 1
+    xla: bool = False
 
     @property
     def replicas(self) -> int:
@@ -46,8 +50,15 @@ class Runtime:
 
     @property
     def compile_options(self) -> dict:
-        """Keyword arguments for every `model.compile`: XLA only when determinism is off."""
-        return {"jit_compile": not self.deterministic, "steps_per_execution": self.steps_per_execution}
+        """Keyword arguments for every `model.compile`."""
+        return {"jit_compile": self.xla, "steps_per_execution": self.steps_per_execution}
+
+    def compile_options_for(self, steps_per_epoch: int) -> dict:
+        """compile_options for fit(steps_per_epoch=...) on an endless dataset. Keras then runs whole
+        executions per epoch (an epoch of 31 steps at 32 per execution trains 32), so the steps per
+        execution become the largest divisor of steps_per_epoch within the setting."""
+        steps = max(d for d in range(1, min(self.steps_per_execution, steps_per_epoch) + 1) if steps_per_epoch % d == 0)
+        return {**self.compile_options, "steps_per_execution": steps}
 
 
 def current_runtime() -> Runtime:
@@ -96,16 +107,20 @@ def start(params: dict, onednn: bool = False) -> Runtime:
     import keras
 
     set_threads(settings["threads"])  # before TensorFlow's thread pools start
+    import tensorflow as tf
+
+    for gpu in tf.config.list_physical_devices("GPU"):
+        # take GPU memory as needed, not all at once: queued jobs can then share one GPU
+        tf.config.experimental.set_memory_growth(gpu, True)
     deterministic = bool(settings["deterministic"])
     if deterministic:
         make_deterministic(params["seed"])
     else:
-        import tensorflow as tf
-
         tf.get_logger().setLevel("ERROR")
         keras.utils.set_random_seed(params["seed"])
     return Runtime(strategy=make_strategy(settings["strategy"]), deterministic=deterministic,
-                   steps_per_execution=settings["steps_per_execution"])
+                   steps_per_execution=settings["steps_per_execution"],
+                   xla=not deterministic and bool(tf.config.list_physical_devices("GPU")))
 
 
 def replica_share(loss):

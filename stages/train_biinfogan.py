@@ -48,7 +48,7 @@ def main() -> None:
     config = BiInfoGANConfig.from_params(settings, train["x"].shape[1:], seed)
     with runtime.scope():
         model = BiInfoGAN(config)
-        model.compile(*optimizers(settings, settings["iterations"]), **runtime.compile_options)
+        model.compile(*optimizers(settings, settings["iterations"]), **runtime.compile_options_for(settings["log_every"]))
     labeled = "y" in test and (test["y"] >= 0).all()
 
     with contextlib.ExitStack() as stack:

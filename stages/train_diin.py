@@ -56,7 +56,7 @@ def main() -> None:
     steps = per_epoch // batch
     with runtime.scope():
         flow = FactorNetwork(config, rho=settings["rho"])
-        flow.compile(adam(settings, settings["epochs"] * steps), **runtime.compile_options)
+        flow.compile(adam(settings, settings["epochs"] * steps), **runtime.compile_options_for(steps))
         data_initialise(flow.network, first_batch_z(pairs["mean1"][:per_epoch], pairs["logvar1"][:per_epoch], batch, seed))
 
     with contextlib.ExitStack() as stack:

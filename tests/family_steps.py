@@ -36,6 +36,10 @@ def one_step(family: str, runtime) -> dict:
     keras.utils.set_random_seed(0)  # the same initial weights under every strategy
     with runtime.scope():
         example = importlib.import_module(get_family(family).adapter).example(x, y, seed=0)
+    if runtime.xla:  # the examples compile with Keras's "auto", which never picks XLA on a CPU
+        for model in [example.model, *example.model._flatten_layers(include_self=False, recursive=False)]:
+            if isinstance(model, keras.Model) and model.compiled:
+                model.jit_compile = True
     before = example.loss()
     example.train(1)
     return {"loss_before": float(before), "loss_after": float(example.loss()), "replicas": runtime.replicas,
@@ -65,6 +69,7 @@ def main() -> None:
     parser.add_argument("--strategies", nargs="+", default=["default"])
     parser.add_argument("--cpus", type=int, default=1, help="logical CPU devices to split the CPU into")
     parser.add_argument("--deterministic", type=int, default=1)
+    parser.add_argument("--xla", type=int, default=0, help="compile the train steps with XLA (a GPU's default)")
     parser.add_argument("--threads", type=int, default=0)
     parser.add_argument("--policy", default=None, help="a Keras dtype policy, e.g. mixed_bfloat16")
     parser.add_argument("--families", nargs="*")
@@ -87,7 +92,7 @@ def main() -> None:
 
         keras.mixed_precision.set_global_policy(args.policy)
     for name in args.strategies:
-        runtime = Runtime(strategy=make_strategy(name), deterministic=bool(args.deterministic))
+        runtime = Runtime(strategy=make_strategy(name), deterministic=bool(args.deterministic), xla=bool(args.xla))
         for family in args.families if args.families is not None else family_names():
             print(json.dumps({"strategy": name, "family": family, **one_step(family, runtime)}), flush=True)
         if args.sgd:

@@ -1,6 +1,6 @@
 """params.yaml's `runtime` section: every family's real training step under MirroredStrategy on
-two logical CPU devices against the default strategy, XLA when determinism is off, and the
-thread setting. Each runs in a process of its own (tests/family_steps.py): logical devices and
+two logical CPU devices against the default strategy, under XLA (a GPU's choice when determinism
+is off), and the thread and steps-per-execution settings. Each runs in a process of its own (tests/family_steps.py): logical devices and
 thread pools can be set only before TensorFlow starts."""
 import json
 import subprocess
@@ -45,8 +45,8 @@ def test_replicas_gradients_add_up_to_the_global_batchs(mirrored):
         np.testing.assert_allclose(np.array(b), np.array(a), atol=1e-5)
 
 
-def test_every_family_trains_under_xla_when_determinism_is_off():
-    rows = steps("--deterministic", "0")
+def test_every_family_trains_under_xla_as_on_a_gpu_when_determinism_is_off():
+    rows = steps("--deterministic", "0", "--xla", "1")
     reference = steps("--families", "vae")
     for family in family_names():
         row = rows["default", family]
@@ -84,6 +84,41 @@ def test_steps_per_execution_changes_no_number():
         runs.append((model.get_weights(), history.history["loss"]))
     assert runs[0][1] == runs[1][1]
     assert all(np.array_equal(a, b) for a, b in zip(runs[0][0], runs[1][0]))
+
+
+def test_steps_per_execution_changes_no_number_on_an_endless_dataset():
+    """EXoN's fit: endless batches, an epoch of 7 steps, so 7 per execution (compile_options_for)."""
+    pytest.importorskip("keras")
+    from latentlab.models.exon.config import EXoNConfig
+    from latentlab.models.exon.training import fit_exon
+    from latentlab.runtime import Runtime
+    from latentlab.seeding import make_deterministic
+
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-1, 1, (64, 16, 16, 1)).astype(np.float32), np.repeat(np.arange(4), 16)
+    settings = {"learning_rate": 3e-3, "weight_decay": 5e-4, "labeled_batch_size": 4, "batch_size": 8,
+                "lr_decay_start": 1, "lr_milestones": [1], "lr_gamma": 0.5}
+    runs = []
+    for steps in (1, 32):
+        make_deterministic(0)
+        runtime = Runtime(strategy=__import__("tensorflow").distribute.get_strategy(), deterministic=True,
+                          steps_per_execution=steps)
+        config = EXoNConfig(image_shape=(16, 16, 1), n_classes=4, lambda1=10.0, seed=0)
+        model = fit_exon(config, settings, x, np.arange(0, 64, 4), y, epochs=2, seed=0, runtime=runtime)
+        runs.append([w.copy() for w in model.get_weights()])
+    assert all(np.array_equal(a, b) for a, b in zip(*runs))
+
+
+def test_an_endless_datasets_epoch_is_whole_executions():
+    """Keras runs whole executions per epoch on an endless dataset: the steps per execution must
+    divide the epoch's steps, or an epoch of 31 trains 32."""
+    from latentlab.runtime import Runtime
+
+    runtime = Runtime(strategy=None, deterministic=True, steps_per_execution=32)
+    assert runtime.compile_options_for(31)["steps_per_execution"] == 31
+    assert runtime.compile_options_for(100)["steps_per_execution"] == 25
+    assert runtime.compile_options_for(37 * 2)["steps_per_execution"] == 2
+    assert runtime.compile_options_for(7)["steps_per_execution"] == 7
 
 
 def test_multi_worker_without_tf_config_is_refused_with_the_fix(monkeypatch):

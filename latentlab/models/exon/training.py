@@ -39,19 +39,20 @@ def fit_exon(config: EXoNConfig, settings: dict, x: np.ndarray, labeled: np.ndar
     `labels`, with the `exon:` settings' batches, optimizers and schedules, under `runtime`
     (default: this process's strategy)."""
     runtime = runtime or current_runtime()
+    labeled_batch = min(settings["labeled_batch_size"], len(labeled))
+    batch = min(settings["batch_size"], len(x) + labeled_batch)
+    steps = steps_per_epoch(len(x), batch)
     with runtime.scope():
         model = EXoN(config)
         model.compile(
             vae_optimizer=keras.optimizers.Adam(settings["learning_rate"]),
             classifier_optimizer=keras.optimizers.AdamW(settings["learning_rate"], weight_decay=settings["weight_decay"]),
-            **runtime.compile_options,
+            **runtime.compile_options_for(steps),
         )
         model.build_all()
-    labeled_batch = min(settings["labeled_batch_size"], len(labeled))
-    batch = min(settings["batch_size"], len(x) + labeled_batch)
     batches = exon_batches(x, x[labeled], labels[labeled], batch, labeled_batch, seed)
     schedules = Schedules(epochs, settings["learning_rate"], settings["lr_decay_start"],
                           sorted(settings["lr_milestones"]), settings["lr_gamma"])
-    model.fit(batches, epochs=epochs, steps_per_epoch=steps_per_epoch(len(x), batch),
+    model.fit(batches, epochs=epochs, steps_per_epoch=steps,
               callbacks=[schedules, *(callbacks or [])], verbose=1 if sys.stdout.isatty() else 2)
     return model
