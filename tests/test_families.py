@@ -17,7 +17,7 @@ PACKAGE = ROOT / "latentlab"
 # Shared plumbing that stages leave out of their deps on purpose (dvc.yaml's header says why).
 # Package __init__ files without code (plots' sets matplotlib's file-only backend) count as plumbing.
 PLUMBING = {"latentlab", "latentlab.cli", "latentlab.io", "latentlab.params", "latentlab.progress",
-            "latentlab.seeding", "latentlab.data.formats", "latentlab.data", "latentlab.models", "latentlab.metrics",
+            "latentlab.seeding", "latentlab.runtime", "latentlab.data.formats", "latentlab.data", "latentlab.models", "latentlab.metrics",
             "latentlab.plots", "latentlab.selection"}
 FAMILIES = family_names()
 

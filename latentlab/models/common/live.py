@@ -5,6 +5,7 @@ follow a stage that is still running, a queued experiment's included."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from pathlib import Path
 from typing import Iterator
@@ -24,13 +25,21 @@ def metric_name(key: str) -> str:
 @contextlib.contextmanager
 def live_folder(path: str | Path) -> Iterator[Path]:
     """The folder a stage's LiveCurves write into, in place (not a temporary one: it is meant to
-    be read while training runs); removed if the stage fails, so a failed run leaves no curves."""
+    be read while training runs). The previous run's curves wait beside it (.<name>.previous.tmp)
+    and come back if this run fails, as every other output of a failed stage stays the old one."""
     folder = Path(path)
+    previous = folder.with_name(f".{folder.name}.previous.tmp")
+    shutil.rmtree(previous, ignore_errors=True)  # left by a killed run
+    if folder.exists():
+        os.replace(folder, previous)
     try:
         yield folder
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
+        if previous.exists():
+            os.replace(previous, folder)
         raise
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 class LiveCurves(keras.callbacks.Callback):
