@@ -32,8 +32,9 @@ def dry_run(project: Path, gpu: bool | None, *args: str) -> subprocess.Completed
         fake.write_text(f"#!/bin/sh\necho x >> '{project / 'calls'}'\n{body}\n")
         fake.chmod(0o755)
     env = dict(os.environ, PATH=f"{project / 'bin'}{os.pathsep}/usr/bin{os.pathsep}/bin")
-    env.pop("TF_BUILD", None)
-    return subprocess.run(["make", "-n", "test", *args], cwd=project, env=env, capture_output=True, text=True)
+    for name in ("TF_BUILD", "MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # as typed in a shell, not nested in `make test`
+        env.pop(name, None)
+    return subprocess.run(["make", "--no-print-directory", "-n", "test", *args], cwd=project, env=env, capture_output=True, text=True)
 
 
 def pinned_version() -> str:

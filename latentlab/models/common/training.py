@@ -34,7 +34,7 @@ class StopOnNonFiniteLoss(keras.callbacks.Callback):
 
 def shuffled_batches(x: np.ndarray, batch_size: int, seed: int):
     """A tf.data pipeline reshuffled every epoch from `seed`: the same order on every run, and
-    roughly a third faster per step than handing fit() the NumPy array (bench/vae_throughput.py)."""
+    roughly a third faster per step than handing fit() the NumPy array (measured on the VAE)."""
     import tensorflow as tf
 
     return (
