@@ -128,3 +128,37 @@ def test_multi_worker_without_tf_config_is_refused_with_the_fix(monkeypatch):
     monkeypatch.delenv("TF_CONFIG", raising=False)
     with pytest.raises(RuntimeUnavailable, match="TF_CONFIG"):
         make_strategy("multi_worker")
+
+
+ONEDNN_PROBE = """
+import os, sys
+from latentlab import seeding
+seeding.quiet_tensorflow()
+if sys.argv[1] == "on":
+    seeding.use_onednn()
+seeding.quiet_tensorflow()  # a later call (make_deterministic's) keeps the choice
+print(os.environ.get("TF_ENABLE_ONEDNN_OPTS"))
+"""
+
+
+@pytest.mark.parametrize("inherited, stage, expected", [
+    ({}, "off", "0"), ({}, "on", "1"),  # TensorFlow's CPU-dependent default never decides
+    # a parent's choice (pytest's, a stage's) is made again in the child
+    ({"TF_ENABLE_ONEDNN_OPTS": "1", "LATENTLAB_ONEDNN_CHOSEN": "1"}, "off", "0"),
+    ({"TF_ENABLE_ONEDNN_OPTS": "0", "LATENTLAB_ONEDNN_CHOSEN": "1"}, "on", "1"),
+    ({"TF_ENABLE_ONEDNN_OPTS": "0"}, "on", "0"), ({"TF_ENABLE_ONEDNN_OPTS": "1"}, "off", "1"),  # the user's wins
+])
+def test_onednn_is_chosen_per_process_and_the_users_setting_wins(inherited, stage, expected):
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("TF_ENABLE_ONEDNN_OPTS",
+                                                                          "LATENTLAB_ONEDNN_CHOSEN")}
+    result = subprocess.run([sys.executable, "-c", ONEDNN_PROBE, stage], env={**env, **inherited},
+                            capture_output=True, text=True, cwd=HERE.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_a_process_without_onednn_imports_tensorflow_silently_on_any_cpu():
+    # with AVX-512 TensorFlow turns oneDNN on by itself and says so on stderr at any log level
+    probe = "from latentlab import seeding; seeding.make_deterministic(0)"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=HERE.parent)
+    assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
