@@ -141,7 +141,7 @@ def measure(family: str, mode: str, seconds: float) -> dict:
 
     params = yaml.safe_load((ROOT / "params.yaml").read_text())
     params["runtime"]["deterministic"] = mode == "on"
-    runtime = start(params, onednn=family in ("exon", "iin_ae"))  # as their train stages
+    runtime = start(params, onednn=family in ("exon", "biinfogan", "iin_ae"))  # as their train stages
     if mode == "xla":
         runtime = dataclasses.replace(runtime, xla=True)
     model, data, steps, batch = build(family, params, runtime)

@@ -3,7 +3,6 @@ codes with an encoder; its metrics (the categorical code scored as a clustering 
 the continuous codes against stroke width and slant) and the original's figures."""
 import argparse
 import contextlib
-import os
 import sys
 import time
 
@@ -32,13 +31,11 @@ def main() -> None:
     if settings["encodings"] is not None:
         class_of = read_encodings(settings["encodings"], settings["categorical"][0])
 
-    # oneDNN's kernels are off by default on this CPU class (AVX2, no AVX-512); they cut a step of
-    # these networks by about a quarter at width 0.5 and 1, by little at 0.25 (bench/biinfogan_seeds.py
-    # prints both). TF_ENABLE_ONEDNN_OPTS=0 trains without them. Other stages keep TF's default.
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     from latentlab.runtime import start
 
-    runtime = start(params)
+    # oneDNN's kernels cut a step of these networks by about a quarter at width 0.5 and 1, by
+    # little at 0.25 (bench/biinfogan_seeds.py prints both); TF_ENABLE_ONEDNN_OPTS=0 trains without
+    runtime = start(params, onednn=True)
     from latentlab.models.biinfogan.figures import write_figures
     from latentlab.models.biinfogan.model import BiInfoGAN, optimizers
     from latentlab.models.biinfogan.training import CategoryAccuracy, evaluate, repeated_batches
