@@ -3,6 +3,7 @@ two logical CPU devices against the default strategy, under XLA (a GPU's choice 
 is off), and the thread and steps-per-execution settings. Each runs in a process of its own (tests/family_steps.py): logical devices and
 thread pools can be set only before TensorFlow starts."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -149,8 +150,7 @@ print(os.environ.get("TF_ENABLE_ONEDNN_OPTS"))
     ({"TF_ENABLE_ONEDNN_OPTS": "0"}, "on", "0"), ({"TF_ENABLE_ONEDNN_OPTS": "1"}, "off", "1"),  # the user's wins
 ])
 def test_onednn_is_chosen_per_process_and_the_users_setting_wins(inherited, stage, expected):
-    env = {k: v for k, v in __import__("os").environ.items() if k not in ("TF_ENABLE_ONEDNN_OPTS",
-                                                                          "LATENTLAB_ONEDNN_CHOSEN")}
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_ENABLE_ONEDNN_OPTS", "LATENTLAB_ONEDNN_CHOSEN")}
     result = subprocess.run([sys.executable, "-c", ONEDNN_PROBE, stage], env={**env, **inherited},
                             capture_output=True, text=True, cwd=HERE.parent)
     assert result.returncode == 0, result.stderr
