@@ -30,7 +30,7 @@ else
 $(error TF_BUILD must be cpu or cuda, not '$(TF_BUILD)')
 endif
 
-.PHONY: repro test bench clean-venv
+.PHONY: repro test test-quick lock-check bench clean-venv
 
 # One stamp per build: switching builds reinstalls, and removes the other build's TensorFlow
 # first (both install the `tensorflow` module; -qq: no warning for what is not there), and on a
@@ -48,8 +48,14 @@ $(VENV)/.installed-$(TF_BUILD): requirements.txt requirements-test.txt requireme
 $(VENV)/.installed: $(VENV)/.installed-$(TF_BUILD)
 	touch $@
 
+# dvc repro with a stopwatch: reports/timing/repro.md gets every stage's seconds (README)
 repro: $(VENV)/.installed
-	dvc repro
+	python -m latentlab.repro_timing
+
+# Fails, one line per stage, when the committed dvc.lock is not what the committed code, params
+# and commands would produce (a fresh clone may only miss DVC's data); .ci/run starts with it
+lock-check: $(VENV)/.installed
+	python -m latentlab.lockstatus
 
 test: $(VENV)/.installed
 	python -m pytest
