@@ -57,8 +57,16 @@ repro: $(VENV)/.installed
 lock-check: $(VENV)/.installed
 	python -m latentlab.lockstatus
 
+# Two pytest workers (pytest-xdist): one reproduces the whole tiny pipeline and runs the end-to-end
+# tests on it, the other the small copy's fault and remote tests, and both share the unit tests
+# (tests/conftest.py). test-quick: every test that runs no pipeline, for the inner loop.
+PYTEST := python -m pytest -n 2 --dist loadscope --no-loadscope-reorder
+
 test: $(VENV)/.installed
-	python -m pytest
+	$(PYTEST)
+
+test-quick: $(VENV)/.installed
+	$(PYTEST) -m "not e2e"
 
 bench: $(VENV)/.installed
 	python bench/throughput.py

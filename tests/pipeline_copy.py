@@ -1,5 +1,8 @@
-"""A copy of the project's files (as git sees them) with tiny params, for the tests that run the
-real dvc.yaml: the end-to-end smoke run and the fault tests share one reproduced copy."""
+"""Copies of the project's files (as git sees them) with tiny params, for the tests that run the
+real dvc.yaml. Two, each reproduced once per test session (conftest.py) and built side by side
+under `make test`'s two workers: the whole pipeline for the end-to-end tests, and a small one
+(the VAE, the FID judge, the per-model stages and plots, `models` = {vae}) for the fault and
+remote tests, which exercise DVC and the stage harness, not every family."""
 from __future__ import annotations
 
 import os
@@ -30,6 +33,11 @@ TINY = {
 }
 
 
+# The small copy's stages: the data, model `vae` and what every model goes through downstream.
+SMALL_STAGES = {"check_params", "download", "preprocess", "train_vae", "train_classifier", "embed",
+                "evaluate_accuracy", "evaluate_fid", "dbscan_votemi", "plots"}
+
+
 def environment() -> dict:
     env = dict(os.environ, DVC_NO_ANALYTICS="1")
     env.pop("LATENTLAB_TRACEBACK", None)
@@ -53,9 +61,22 @@ def _stages_run(output: str) -> set[str]:
     return set(re.findall(r"Running stage '([^']+)'", output))
 
 
-def make_tiny_copy(folder: Path) -> str:
-    """Copy the project into `folder`, shrink its params, commit it to a new git repo and
-    `dvc repro` it once; return that run's output."""
+def _keep_only_vae(folder: Path, params: dict) -> None:
+    """dvc.yaml with SMALL_STAGES and `models` = {vae}, its curves and figures those of vae."""
+    pipeline = yaml.safe_load((folder / "dvc.yaml").read_text())
+    pipeline["vars"] = [{"models": {"vae": "vae"}}]
+    pipeline["stages"] = {name: stage for name, stage in pipeline["stages"].items() if name in SMALL_STAGES}
+    pipeline["metrics"] = [path for path in pipeline["metrics"] if "/vae/" in path]
+    pipeline["plots"] = [plot for plot in pipeline["plots"] if
+                         (next(iter(plot)).startswith("vae_") if isinstance(plot, dict)
+                          else plot in ("reports/figures/vae", "reports/figures/selection"))]
+    (folder / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False))
+    params["votemi"]["eps_per_model"] = {}  # it may name only models of dvc.yaml
+
+
+def make_tiny_copy(folder: Path, small: bool = False) -> str:
+    """Copy the project into `folder`, shrink its params (and with `small` its pipeline), commit it
+    to a new git repo and `dvc repro` it once; return that run's output."""
     listed = _run(["git", "ls-files", "-co", "--exclude-standard"], ROOT).stdout.split("\n")
     for name in filter(None, listed):
         source = ROOT / name
@@ -65,6 +86,8 @@ def make_tiny_copy(folder: Path) -> str:
     params = yaml.safe_load((folder / "params.yaml").read_text())
     for section, values in TINY.items():
         params[section].update(values)
+    if small:
+        _keep_only_vae(folder, params)
     (folder / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     _run(["git", "init", "-q"], folder)
     _run(["git", "add", "-A"], folder)

@@ -1,4 +1,5 @@
-"""End-to-end smoke run of the real dvc.yaml, with tiny params, in a temporary copy of the repo."""
+"""End-to-end smoke run of the real dvc.yaml, with tiny params, in a temporary copy of the repo with
+every family (the fault tests use a smaller copy: tests/pipeline_copy.py)."""
 import json
 import sys
 
@@ -168,6 +169,8 @@ def test_same_params_give_identical_metrics(repo):
         ("exon", "beta", 0.5, {"check_params", "train_exon"}),  # never the VAEs
         ("vae_wide", "dim_z", 4, {"check_params", "train_vae_wide"}),  # never the 2-D vae
         ("biinfogan", "n_continuous", 3, {"check_params", "train_biinfogan"}),
+        # what its rerun then reruns downstream (only its own stages and plots): tests/test_dag.py
+        ("biinfogan", "learning_rate_d", 0.0002, {"check_params", "train_biinfogan"}),
         # a flow key never retrains an autoencoder; iin's keys are D-IIN's too, but for its epochs
         ("iin", "hidden_dim", 8, {"check_params", "train_iin", "train_diin"}),
         ("iin", "epochs", 2, {"check_params", "train_iin"}),
@@ -209,21 +212,6 @@ def test_changing_beta_reruns_only_train_vae_and_downstream(repo):
     assert "'download' didn't change" in output and "'preprocess' didn't change" in output
 
 
-def test_changing_a_biinfogan_key_reruns_only_train_biinfogan_and_downstream(repo):
-    copy, _ = repo
-    _dvc("repro", cwd=copy)
-    original = (copy / "params.yaml").read_text()
-    params = yaml.safe_load(original)
-    params["biinfogan"]["learning_rate_d"] = 0.0002
-    (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    try:
-        output = _dvc("repro", cwd=copy).stdout
-        assert _stages_run(output) == {"check_params", "train_biinfogan", "plots"} | {
-            f"{stage}@biinfogan" for stage in PER_MODEL}
-    finally:
-        (copy / "params.yaml").write_text(original)
-
-
 def test_bad_params_stop_repro_naming_the_key(repo):
     copy, _ = repo
     original = (copy / "params.yaml").read_text()
@@ -234,5 +222,36 @@ def test_bad_params_stop_repro_naming_the_key(repo):
         result = _run([sys.executable, "-m", "dvc", "repro", "train_vae"], copy, check=False)
         assert result.returncode != 0
         assert "vae.dim_z: expected an integer >= 1, got 0" in result.stdout + result.stderr
+    finally:
+        (copy / "params.yaml").write_text(original)
+
+
+def test_tensorflow_stages_print_no_start_up_noise(repo):
+    copy, _ = repo
+    _dvc("repro", cwd=copy)  # up to date first, whatever the tests before did
+    result = _run([sys.executable, "stages/embed.py", "--family", "exon", "--model", "models/exon", "--data",
+                   "data/processed", "--out", "data/embeddings/exon"], copy)
+    assert result.stderr.strip() == "", result.stderr
+    assert "Data and pipelines are up to date" in _dvc("status", cwd=copy).stdout  # and DVC's run's bytes
+
+
+def test_shrunk_sweeps_draw_only_the_runs_params_name(repo):
+    """Last of the module: it leaves the sweeps shrunk in the copy's workspace."""
+    from PIL import Image
+
+    copy, _ = repo
+    _dvc("repro", cwd=copy)
+    original = (copy / "params.yaml").read_text()
+    figure = copy / "reports/figures/path_latent_recon/path_latent_recon.png"
+    two_rows = Image.open(figure).size[1]
+    params = yaml.safe_load(original)
+    params["path_latent_recon"]["betas"] = [0.1]
+    params["pre_design"]["radii"] = [16]
+    (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    try:
+        output = _dvc("repro", cwd=copy).stdout
+        assert {"path_latent_recon", "pre_design_figure"} <= _stages_run(output)
+        assert (copy / "data/exon_beta/beta_50.npz").exists()  # the old run is still there ...
+        assert Image.open(figure).size[1] == pytest.approx(two_rows / 2, abs=2)  # ... and not drawn
     finally:
         (copy / "params.yaml").write_text(original)

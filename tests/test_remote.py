@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pipeline_copy import _dvc, _run, environment
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.e2e  # on the small copy: one xdist unit with test_faults (conftest.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 UP_TO_DATE = "Data and pipelines are up to date"
@@ -18,12 +18,12 @@ GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
 
 
 @pytest.fixture(scope="module")
-def origin(tiny_repo, tmp_path_factory):
-    """A private copy of the reproduced tiny project (the shared one stays as the other tests
+def origin(small_repo, tmp_path_factory):
+    """A private copy of the reproduced small tiny project (the shared one stays as the fault tests
     expect it), its results committed, a folder remote as its default, everything pushed."""
     base = tmp_path_factory.mktemp("remote")
     copy = base / "origin"
-    shutil.copytree(tiny_repo[0], copy, symlinks=True)
+    shutil.copytree(small_repo[0], copy, symlinks=True)
     # the tests before may have left params.yaml ahead of dvc.lock (they put the file back, not
     # the results): bring the copy up to date so what is pushed is what params.yaml says
     _dvc("repro", cwd=copy)
