@@ -16,15 +16,16 @@ from pathlib import PurePosixPath
 MISSING = {"deleted", "not in cache"}
 
 
-def _under(path: str, folders: set[str]) -> bool:
-    parts = PurePosixPath(path)
-    return any(parts == PurePosixPath(f) or PurePosixPath(f) in parts.parents for f in folders)
+def _made_by_stages(path: str, outputs: set[str]) -> bool:
+    """An output, inside one, or a folder of outputs (data/exon_beta holds each beta's file)."""
+    dep = PurePosixPath(path)
+    return any(dep == out or out in dep.parents or dep in out.parents for out in map(PurePosixPath, outputs))
 
 
 def stale_stages(status: dict, outputs: set[str]) -> list[str]:
     """One line per stage whose status is more than missing data. `status` is `dvc status
     --json`; `outputs` every output path of the pipeline (a missing dependency is fine when it is
-    one of them: an upstream stage's data, not in git)."""
+    upstream stages' data, not in git)."""
     lines = []
     for stage, entries in status.items():
         changes = []
@@ -37,7 +38,7 @@ def stale_stages(status: dict, outputs: set[str]) -> list[str]:
                 for path, state in entry["changed deps"].items():
                     if isinstance(state, dict):  # a params file: {key: new | modified | deleted}
                         changes += [f"params {key} {value}" for key, value in state.items()]
-                    elif not (state == "deleted" and _under(path, outputs)):
+                    elif not (state == "deleted" and _made_by_stages(path, outputs)):
                         changes.append(f"{path} {state}")
             elif "changed outs" in entry:
                 changes += [f"output {path} {state}" for path, state in entry["changed outs"].items()

@@ -33,8 +33,10 @@ def test_missing_outputs_and_their_readers_are_not_stale():
         "count": [{"changed deps": {"data.txt": "deleted"}}, {"changed outs": {"models/m": "deleted"}}],
     }
     assert stale_stages(status, {"data.txt", "models/m"}) == []
-    # a file under an output folder is missing for the same reason
+    # a file under an output folder, or a folder of outputs, is missing for the same reason
     assert stale_stages({"s": [{"changed deps": {"data/processed/train.npz": "deleted"}}]}, {"data/processed"}) == []
+    assert stale_stages({"s": [{"changed deps": {"data/exon_beta": "deleted"}}]}, {"data/exon_beta/beta_5.npz"}) == []
+    assert stale_stages({"s": [{"changed deps": {"data/exon": "deleted"}}]}, {"data/exon_beta/beta_5.npz"}) != []
 
 
 def test_code_params_command_and_committed_metrics_are_stale():
