@@ -31,6 +31,7 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=rank)  # stable: within a unit, the file's order
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: plain `pytest` runs without it
 def pytest_xdist_make_scheduler(config, log):
     from xdist.scheduler import LoadScopeScheduling
 

@@ -236,7 +236,7 @@ def test_tensorflow_stages_print_no_start_up_noise(repo):
 
 
 def test_shrunk_sweeps_draw_only_the_runs_params_name(repo):
-    """Last of the module: it leaves the sweeps shrunk in the copy's workspace."""
+    """Last of the module: params.yaml is put back, but the outputs stay those of the shrunk sweeps."""
     from PIL import Image
 
     copy, _ = repo
