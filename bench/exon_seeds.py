@@ -34,7 +34,7 @@ def run(params: dict, seed: int, tmp: Path, tag: str) -> dict:
         [sys.executable, str(ROOT / "stages/train_exon.py"), "--params", str(tmp / "params.yaml"),
          "--data", str(ROOT / "data/processed"), "--classifier", str(ROOT / "models/classifier"),
          "--model", str(out / "model"), "--metrics", str(out / "metrics.json"), "--timing", str(out / "timing.json"),
-         "--curves", str(out / "curves.tsv"), "--figures", str(out / "figures")],
+         "--live", str(out / "live"), "--figures", str(out / "figures")],
         check=True, capture_output=True, text=True,
     )
     return {**json.loads((out / "metrics.json").read_text()), **json.loads((out / "timing.json").read_text())}

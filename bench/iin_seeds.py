@@ -38,16 +38,16 @@ def run_seed(params: dict, seed: int, tmp: Path) -> dict:
     for prefix, colorful in (("iin", False), ("diin", True)):
         stage("train_iin_ae.py", "--params", p, "--data", data, *(["--colorful"] if colorful else []),
               "--model", folder / f"{prefix}_ae", "--metrics", folder / f"{prefix}_ae.json",
-              "--timing", folder / f"{prefix}_ae_timing.json", "--curves", folder / f"{prefix}_ae.tsv",
+              "--timing", folder / f"{prefix}_ae_timing.json", "--live", folder / f"{prefix}_ae_live",
               "--figures", folder / f"{prefix}_ae_figures")
         row[f"{prefix}_ae_seconds"] = json.loads((folder / f"{prefix}_ae_timing.json").read_text())["train_seconds"]
     stage("train_iin.py", "--params", p, "--data", data, "--autoencoder", folder / "iin_ae", "--model", folder / "iin",
-          "--metrics", folder / "iin.json", "--timing", folder / "iin_timing.json", "--curves", folder / "iin.tsv",
+          "--metrics", folder / "iin.json", "--timing", folder / "iin_timing.json", "--live", folder / "iin_live",
           "--figures", folder / "iin_figures")
     stage("evaluate_fid.py", "--params", p, "--family", "iin", "--model", folder / "iin", "--classifier", classifier,
           "--data", data, "--metrics", folder / "fid.json")
     stage("train_diin.py", "--params", p, "--data", data, "--autoencoder", folder / "diin_ae", "--model",
-          folder / "diin", "--timing", folder / "diin_timing.json", "--curves", folder / "diin.tsv")
+          folder / "diin", "--timing", folder / "diin_timing.json", "--live", folder / "diin_live")
     stage("evaluate_diin.py", "--params", p, "--model", folder / "diin", "--classifier", classifier, "--data", data,
           "--metrics", folder / "diin.json", "--figures", folder / "diin_figures")
     fid, diin = (json.loads((folder / f"{n}.json").read_text()) for n in ("fid", "diin"))

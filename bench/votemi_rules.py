@@ -57,7 +57,8 @@ def train_vae(dim_z: int, params: dict, tmp: Path) -> tuple[Path, Path]:
     data = str(ROOT / "data/processed")
     for script, args in (
         ("train_vae", ["--data", data, "--model", str(model), "--metrics", str(tmp / f"m_{dim_z}.json"),
-                       "--curves", str(tmp / f"c_{dim_z}.tsv"), "--figures", str(tmp / f"f_{dim_z}"),
+                       "--timing", str(tmp / f"t_{dim_z}.json"),
+                       "--live", str(tmp / f"live_{dim_z}"), "--figures", str(tmp / f"f_{dim_z}"),
                        "--epoch-maps", str(tmp / f"e_{dim_z}")]),
         ("embed", ["--family", "vae", "--model", str(model), "--data", data, "--out", str(codes)]),
     ):
