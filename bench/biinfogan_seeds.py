@@ -1,14 +1,17 @@
-"""Bi-InfoGAN over training seeds, and the stage's speed beside a plain loop, on the current
-data/processed (run `dvc repro preprocess` first).
+"""Bi-InfoGAN over training seeds, for the params.yaml default and switched variants, and the
+stage's speed beside a plain loop, on the current data/processed and models/classifier (run
+`dvc repro train_classifier` first).
 
-1. Each seed runs the real train_biinfogan stage script with params.yaml's biinfogan section,
-   only `seed` changed, into a temporary folder: test accuracy (Hungarian-matched c1), the
-   continuous codes' correlations, seconds per iteration.
-2. The same networks and train_step, built from the same params, driven by a plain Python loop
-   over a tf.function of the step (no fit(), no callbacks), for --loop-iterations iterations
-   after a warm-up: the speed that fit() and the stage's monitoring are measured against.
-Prints a markdown table. Run: python bench/biinfogan_seeds.py [--seeds 0 1 2] (about 10 minutes
-per seed on 2 cores with the default params)
+1. Each run is the real train_biinfogan stage script with params.yaml's biinfogan section, only
+   `seed` and the variant's keys changed, into a temporary folder, then the real evaluate_fid
+   stage on the model: test accuracy (Hungarian-matched c1), the continuous codes' correlations
+   with stroke width and slant, FID and PRDC recall of G's samples in the classifier's feature
+   space (beside the committed run's VAEs: reports/metrics/fid/), seconds.
+2. With --speed: the same networks and train_step, driven by a plain Python loop over a
+   tf.function of the step (no fit(), no callbacks), after a warm-up, with oneDNN on and off.
+Prints markdown tables. Run: python bench/biinfogan_seeds.py [--seeds 0 1 2]
+[--variant d_batch=separate,noise=true] (each --variant is one more row group; --no-default
+leaves out params.yaml's own row; 5-10 minutes a run on 2 cores)
 """
 from __future__ import annotations
 
@@ -17,33 +20,46 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import yaml
+from variants import parse_variant, run_variants, spread
 
 ROOT = Path(__file__).resolve().parents[1]
+MEASURES = ("test_accuracy", "fid", "recall", "precision", "best_width", "best_slant", "train_seconds",
+            "seconds_per_iteration")
 
 
-def run_stage(params: dict, seed: int, tmp: Path) -> dict:
-    params = {**params, "seed": seed}
-    (tmp / "params.yaml").write_text(yaml.safe_dump(params))
-    out = {name: tmp / f"{name}_{seed}" for name in ("model", "figures")}
-    metrics, timing = tmp / f"metrics_{seed}.json", tmp / f"timing_{seed}.json"
-    subprocess.run(
-        [sys.executable, str(ROOT / "stages/train_biinfogan.py"), "--params", str(tmp / "params.yaml"),
-         "--data", str(ROOT / "data/processed"), "--model", str(out["model"]), "--metrics", str(metrics),
-         "--timing", str(timing), "--curves", str(tmp / f"curves_{seed}.tsv"), "--figures", str(out["figures"])],
-        check=True, capture_output=True, text=True, cwd=ROOT,
-    )
-    return {**json.loads(metrics.read_text()), **json.loads(timing.read_text())}
+def stage(script: str, *arguments) -> None:
+    subprocess.run([sys.executable, str(ROOT / "stages" / script), *map(str, arguments)],
+                   check=True, capture_output=True, text=True, cwd=ROOT)
 
 
-def plain_loop_seconds_per_iteration(iterations: int, onednn: bool) -> float:
+def run(params: dict, seed: int, tmp: Path, tag: str) -> dict:
+    """One training run and its FID: the measures of MEASURES."""
+    out = tmp / f"{tag}_{seed}"
+    out.mkdir()
+    (out / "params.yaml").write_text(yaml.safe_dump({**params, "seed": seed}))
+    data = ROOT / "data/processed"
+    stage("train_biinfogan.py", "--params", out / "params.yaml", "--data", data, "--model", out / "model",
+          "--metrics", out / "metrics.json", "--timing", out / "timing.json", "--live", out / "live",
+          "--figures", out / "figures")
+    stage("evaluate_fid.py", "--params", out / "params.yaml", "--family", "biinfogan", "--model", out / "model",
+          "--classifier", ROOT / "models/classifier", "--data", data, "--metrics", out / "fid.json")
+    metrics, timing, fid = (json.loads((out / f"{n}.json").read_text()) for n in ("metrics", "timing", "fid"))
+    codes = metrics.get("continuous_correlation", {})
+    return {"test_accuracy": metrics["test_accuracy"], "fid": fid["fid"], "recall": fid["recall"],
+            "precision": fid["precision"],
+            "best_width": max((c["width"] for c in codes.values()), default=float("nan")),
+            "best_slant": max((c["slant"] for c in codes.values()), default=float("nan")), **timing}
+
+
+def plain_loop_seconds_per_iteration(iterations: int, onednn: bool, variant: str) -> float:
     """Run the plain loop in a fresh process (oneDNN is chosen when TensorFlow is imported)."""
-    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1" if onednn else "0")
+    env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1" if onednn else "0",
+               LATENTLAB_BENCH_VARIANT="" if variant == "default" else variant)
     result = subprocess.run([sys.executable, __file__, "--plain-loop", str(iterations)],
                             check=True, capture_output=True, text=True, cwd=ROOT, env=env)
     return float(result.stdout.strip().splitlines()[-1])
@@ -77,53 +93,50 @@ def plain_loop(params: dict, iterations: int, warmup: int = 20) -> float:
     return (time.perf_counter() - started) / iterations
 
 
+def summary_row(name: str, runs: list[dict]) -> str:
+    digits = {"train_seconds": 0, "fid": 1, "seconds_per_iteration": 4}
+    cells = [spread([r[m] for r in runs], digits.get(m, 3)) for m in MEASURES]
+    return f"| {name} | " + " | ".join(cells) + " |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--loop-iterations", type=int, default=300)
-    parser.add_argument("--set", nargs="*", default=[], metavar="biinfogan.KEY=VALUE",
-                        help="params to change from params.yaml, as dvc exp run -S (YAML values)")
+    parser.add_argument("--variant", action="append", default=[], help="biinfogan keys, e.g. d_batch=separate,noise=true")
+    parser.add_argument("--no-default", action="store_true", help="only the variants")
+    parser.add_argument("--speed", type=int, metavar="ITERATIONS", help="also time a plain loop of this many iterations")
     parser.add_argument("--plain-loop", type=int, help=argparse.SUPPRESS)  # the child process of the loop
     args = parser.parse_args()
     params = yaml.safe_load((ROOT / "params.yaml").read_text())
-    changes = args.set or os.environ.get("LATENTLAB_BENCH_SET", "").split()
-    os.environ["LATENTLAB_BENCH_SET"] = " ".join(changes)  # the plain loop's child process reads them
-    for assignment in changes:
-        key, value = assignment.split("=", 1)
-        section, name = key.split(".", 1)
-        params[section][name] = yaml.safe_load(value)
     if args.plain_loop:
+        params["biinfogan"].update(parse_variant(os.environ.get("LATENTLAB_BENCH_VARIANT", "")))
         print(plain_loop(params, args.plain_loop))
         return
-    rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        for seed in args.seeds:
-            rows.append((seed, run_stage(params, seed, Path(folder))))
-            print(f"seed {seed} done: {rows[-1][1]}", file=sys.stderr)
-    loop = plain_loop_seconds_per_iteration(args.loop_iterations, onednn=True)
-    loop_default = plain_loop_seconds_per_iteration(args.loop_iterations, onednn=False)
+    variants = ([] if args.no_default else ["default"]) + args.variant
+    results = run_variants(params, "biinfogan", variants, args.seeds, run)
 
     settings = params["biinfogan"]
-    names = list(rows[0][1].get("continuous_correlation", {}))
-    print(f"biinfogan: width {settings['width']}, {settings['iterations']} iterations of batch {settings['batch_size']}"
-          f"{', changed: ' + ' '.join(changes) if changes else ''}\n")
-    header = "| seed | test_accuracy | reconstruction_l1 | " + " | ".join(f"{n} \\|r\\| width / slant" for n in names)
-    print(header + " | train_seconds | s / iteration |")
-    print("|---" * (5 + len(names)) + "|")
-    for seed, m in rows:
-        codes = " | ".join("{width:.2f} / {slant:.2f} (within {width_within:.2f} / {slant_within:.2f})".format(
-            **m["continuous_correlation"][n]) for n in names)
-        print(f"| {seed} | {m['test_accuracy']:.4f} | {m['reconstruction_l1']:.4f} | {codes} | "
-              f"{m['train_seconds']:.0f} | {m['seconds_per_iteration']:.4f} |")
-    accuracy = np.array([m["test_accuracy"] for _, m in rows])
-    sd = accuracy.std(ddof=1) if len(accuracy) > 1 else 0.0
-    print(f"\ntest_accuracy over {len(rows)} seeds: mean {accuracy.mean():.4f}, sd {sd:.4f}, "
-          f"best {accuracy.max():.4f}, worst {accuracy.min():.4f}")
-    stage = float(np.mean([m["seconds_per_iteration"] for _, m in rows]))
-    print(f"\n| speed | s / iteration |\n|---|---|\n| train_biinfogan stage (fit, curves, test accuracy "
-          f"every {settings['log_every']}) | {stage:.4f} |\n| plain tf.function loop, same networks and step | "
-          f"{loop:.4f} |\n| the same loop, oneDNN off (TensorFlow's default on this CPU) | {loop_default:.4f} |\n"
-          f"| stage / loop | {stage / loop:.3f} |")
+    print(f"\nBi-InfoGAN on {ROOT / 'data/processed'}, seeds {args.seeds} (mean +- sd over seeds; per seed). "
+          f"default: width {settings['width']}, {settings['iterations']} iterations of batch {settings['batch_size']}; "
+          "a variant changes only its keys\n")
+    print("| variant | " + " | ".join(MEASURES) + " |")
+    print("|---" * (len(MEASURES) + 1) + "|")
+    for variant, runs in results.items():
+        print(summary_row(variant, runs))
+    for name in ("vae", "vae_wide"):  # the committed run's, same classifier and n (evaluate_fid)
+        path = ROOT / f"reports/metrics/fid/{name}.json"
+        if path.is_file():
+            fid = json.loads(path.read_text())
+            print(f"\n{name} (committed run): fid {fid['fid']:.1f}, recall {fid['recall']:.3f}", end="")
+    print()
+    if args.speed:
+        stage_seconds = float(np.mean([r["seconds_per_iteration"] for r in results[variants[0]]]))
+        loop = plain_loop_seconds_per_iteration(args.speed, onednn=True, variant=variants[0])
+        loop_default = plain_loop_seconds_per_iteration(args.speed, onednn=False, variant=variants[0])
+        print(f"\n| speed ({variants[0]}) | s / iteration |\n|---|---|\n| train_biinfogan stage (fit, curves, "
+              f"monitors every {settings['log_every']}) | {stage_seconds:.4f} |\n| plain tf.function loop, same "
+              f"networks and step | {loop:.4f} |\n| the same loop, oneDNN off | {loop_default:.4f} |\n"
+              f"| stage / loop | {stage_seconds / loop:.3f} |")
 
 
 if __name__ == "__main__":

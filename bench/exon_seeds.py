@@ -11,20 +11,13 @@ import argparse
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-import numpy as np
 import yaml
+from variants import run_variants, spread
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASURES = ("test_accuracy", "conditional_accuracy", "code_in_component", "neg_ssim", "train_seconds")
-
-
-def parse_variant(text: str) -> dict:
-    """'a=1,b=x' -> {'a': 1, 'b': 'x'} (values read as YAML)."""
-    pairs = [item.split("=", 1) for item in text.split(",") if item]
-    return {key.strip(): yaml.safe_load(value) for key, value in pairs}
 
 
 def run(params: dict, seed: int, tmp: Path, tag: str) -> dict:
@@ -48,24 +41,12 @@ def main() -> None:
     args = parser.parse_args()
     params = yaml.safe_load((ROOT / "params.yaml").read_text())
     variants = ([] if args.no_default else ["default"]) + args.variant
-    results: dict[str, list[dict]] = {}
-    with tempfile.TemporaryDirectory() as folder:
-        for index, variant in enumerate(variants):
-            changed = {} if variant == "default" else parse_variant(variant)
-            settings = {**params, "exon": {**params["exon"], **changed}}
-            for seed in args.seeds:
-                results.setdefault(variant, []).append(run(settings, seed, Path(folder), f"v{index}"))
-                print(f"{variant} seed {seed}: {results[variant][-1]}", file=sys.stderr, flush=True)
+    results = run_variants(params, "exon", variants, args.seeds, run)
     print(f"\nEXoN on {ROOT / 'data/processed'}, seeds {args.seeds} (mean +- sd over seeds; per seed)\n")
     print("| variant | " + " | ".join(MEASURES) + " |")
     print("|---" * (len(MEASURES) + 1) + "|")
     for variant, runs in results.items():
-        cells = []
-        for measure in MEASURES:
-            values = np.array([r[measure] for r in runs], dtype=float)
-            sd = values.std(ddof=1) if len(values) > 1 else 0.0
-            digits = 0 if measure == "train_seconds" else 3
-            cells.append(f"{values.mean():.{digits}f} +- {sd:.{digits}f} ({' '.join(f'{v:.{digits}f}' for v in values)})")
+        cells = [spread([r[m] for r in runs], 0 if m == "train_seconds" else 3) for m in MEASURES]
         print(f"| {variant} | " + " | ".join(cells) + " |")
 
 
