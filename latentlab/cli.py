@@ -12,6 +12,7 @@ from .seeding import quiet_tensorflow  # noqa: E402
 quiet_tensorflow()  # before TensorFlow is imported anywhere
 
 from .data.formats import DataError  # noqa: E402
+from .interruption import install as remember_ctrl_c, interrupted  # noqa: E402
 from .io import NotFinite  # noqa: E402
 from .models.common.contract import ModelFileError, TrainingDiverged  # noqa: E402
 from .models.family import UnknownFamily  # noqa: E402
@@ -32,14 +33,18 @@ EXPECTED = (
 
 def run_stage(main: Callable[[], None]) -> None:
     stage = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+    remember_ctrl_c()
     try:
         main()
-    except KeyboardInterrupt:
-        if os.environ.get("LATENTLAB_TRACEBACK"):
+    except BaseException as error:
+        # a library may turn Ctrl-C into its own error; the remembered signal still counts
+        if isinstance(error, KeyboardInterrupt) or (isinstance(error, Exception) and interrupted()):
+            if os.environ.get("LATENTLAB_TRACEBACK"):
+                raise
+            print(f"{stage}: interrupted; nothing of this run was kept", file=sys.stderr)
+            sys.exit(130)
+        if not isinstance(error, Exception):
             raise
-        print(f"{stage}: interrupted; nothing of this run was kept", file=sys.stderr)
-        sys.exit(130)
-    except Exception as error:
         for kind, prefix, code in EXPECTED:
             if isinstance(error, kind):
                 if os.environ.get("LATENTLAB_TRACEBACK"):

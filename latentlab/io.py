@@ -18,6 +18,8 @@ from typing import Callable, Iterator, Mapping
 
 import numpy as np
 
+from .interruption import refuse_if_interrupted
+
 # The earliest date a zip can hold: a fixed stamp makes identical arrays give identical files.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -46,6 +48,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp_path = _leftover_free(target)
     try:
         yield tmp_path
+        refuse_if_interrupted()  # a swallowed Ctrl-C keeps nothing either
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
@@ -60,6 +63,7 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     tmp_path.mkdir()  # mode 0o777 less the umask, unlike mkdtemp's 0o700
     try:
         yield tmp_path
+        refuse_if_interrupted()
         if target.exists():
             shutil.rmtree(target) if target.is_dir() else target.unlink()
         os.replace(tmp_path, target)

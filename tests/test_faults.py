@@ -134,7 +134,7 @@ def test_ctrl_c_ends_a_training_stage_in_one_line(repo):
              "--metrics", "reports/metrics/train/vae.json", "--timing", "reports/timing/vae.json",
              "--live", "reports/live/vae", "--figures", "reports/figures/vae", "--epoch-maps", "reports/pmlr/vae"]
     code, err = _kill_when(repo, stage, repo / "models/.vae.tmp", sig=signal.SIGINT)
-    assert code == 130
+    assert code == 130, err
     assert err.strip().splitlines() == ["train_vae: interrupted; nothing of this run was kept"]
     assert UP_TO_DATE in _dvc("status", cwd=repo).stdout  # the old outputs are intact
     assert ".tmp" not in _run(["git", "status", "--porcelain"], repo).stdout

@@ -1,0 +1,34 @@
+"""Ctrl-C that always ends a stage, even where a library swallows or wraps KeyboardInterrupt.
+
+Python turns SIGINT into a KeyboardInterrupt at the next bytecode of the main thread, and code
+that catches BaseException (or wraps the error in its own) can lose it: a stage interrupted at
+such a moment then either finished and kept its outputs or died with a traceback. The handler
+here also remembers the signal, so the atomic writers (latentlab.io) refuse to put any output in
+place afterwards and the stage's runner (latentlab.cli) still reports the interruption."""
+from __future__ import annotations
+
+import signal
+
+_interrupted = False
+
+
+def _on_sigint(signum, frame):
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def install() -> None:
+    """Remember Ctrl-C from now on; an ignored SIGINT (a background job's) stays ignored."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _on_sigint)
+
+
+def interrupted() -> bool:
+    return _interrupted
+
+
+def refuse_if_interrupted() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C came, even if whoever caught it went on."""
+    if _interrupted:
+        raise KeyboardInterrupt

@@ -1,0 +1,39 @@
+"""Ctrl-C ends a stage with one line and exit 130 and keeps no output, also when a library
+swallows the KeyboardInterrupt or wraps it in an error of its own."""
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+STAGE = textwrap.dedent("""
+    import os, signal, sys
+    from latentlab.cli import run_stage
+    from latentlab.io import atomic_dir
+
+    def ctrl_c_in_a_library(how):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+        except BaseException as caught:
+            if how == "wrapped":
+                raise RuntimeError("a library's own error") from caught
+            # how == "swallowed": the library goes on as if nothing happened
+
+    def main():
+        with atomic_dir(sys.argv[2]) as folder:
+            (folder / "model.txt").write_text("half")
+            ctrl_c_in_a_library(sys.argv[1])
+            (folder / "more.txt").write_text("the library went on")
+
+    run_stage(main)
+""")
+
+
+@pytest.mark.parametrize("how", ["swallowed", "wrapped"])
+def test_a_lost_ctrl_c_still_ends_the_stage_and_keeps_nothing(tmp_path, how):
+    script = tmp_path / "train_x.py"
+    script.write_text(STAGE)
+    result = subprocess.run([sys.executable, str(script), how, str(tmp_path / "model")], capture_output=True, text=True)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines() == ["train_x: interrupted; nothing of this run was kept"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train_x.py"]  # no model, no leftover
