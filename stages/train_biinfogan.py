@@ -38,7 +38,7 @@ def main() -> None:
     runtime = start(params, onednn=True)
     from latentlab.models.biinfogan.figures import write_figures
     from latentlab.models.biinfogan.model import BiInfoGAN, optimizers
-    from latentlab.models.biinfogan.training import CategoryAccuracy, evaluate, repeated_batches
+    from latentlab.models.biinfogan.training import CategoryAccuracy, SampleStatistics, evaluate, repeated_batches
     from latentlab.models.common.live import LiveCurves, live_folder
     from latentlab.models.common.training import StopOnNonFiniteLoss
 
@@ -55,7 +55,7 @@ def main() -> None:
 
         guard = StopOnNonFiniteLoss("train_biinfogan", f"biinfogan.learning_rate_d {settings['learning_rate_d']:g}, "
                                     f"biinfogan.learning_rate_ge {settings['learning_rate_ge']:g}", monitor="ge_loss")
-        callbacks = [guard]
+        callbacks = [guard, SampleStatistics(model, seed=seed)]
         if labeled:
             callbacks.append(CategoryAccuracy(model, test["x"], test["y"]))
         callbacks.append(LiveCurves(live, iterations_per_epoch=settings["log_every"]))  # last: logs what the others add

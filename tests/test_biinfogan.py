@@ -160,3 +160,75 @@ def test_decode_snaps_categories_and_sample_follows_the_prior(small):
     snapped = snap_categories(model.config, soft)
     np.testing.assert_array_equal(snapped[:, 16:26].argmax(axis=1), [3, 7])
     assert snapped[:, 16:26].sum() == 2.0 and (snapped[:, :16] == 0.1).all() and (snapped[:, 26:] == 0.1).all()
+
+
+def _d_only_loss(d_batch: str, steps: int) -> float:
+    """D trained alone for `steps` Adam steps to tell sparse stroke images from a grey batch
+    (G's state when it has not learned): its last loss."""
+    import keras
+
+    from latentlab.models.biinfogan.model import BiInfoGAN, prior_latent
+
+    rng = np.random.default_rng(0)
+    config = BiInfoGANConfig(image_shape=MNIST, width=0.125, seed=0, d_batch=d_batch)
+    model = BiInfoGAN(config)
+    optimizer = keras.optimizers.Adam(1e-3, beta_1=0.5)
+    x = (rng.random((32,) + MNIST) < 0.15).astype(np.float32)  # ink on black, as digits
+    grey = np.clip(0.45 + 0.03 * rng.standard_normal((32,) + MNIST), 0, 1).astype(np.float32)
+    x, grey, latent = (keras.ops.convert_to_tensor(a) for a in (x, grey, prior_latent(config, 32, rng)))
+    encoded = model.encode_latent(x)
+    weights = model.discriminator.trainable_weights
+    import tensorflow as tf
+
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            d_real, d_fake = model.discriminate(x, encoded, grey, latent, training=True)
+            loss = keras.ops.mean(keras.ops.softplus(-d_real) + keras.ops.softplus(d_fake))
+        optimizer.apply_gradients(zip(tape.gradient(loss, weights), weights))
+    return float(loss)
+
+
+def test_one_joint_batch_lets_d_tell_digits_from_grey():
+    """Batch norm in training mode standardises each call's batch: with real and fake pairs in
+    separate calls D barely sees that the fakes are grey; in one batch it learns it at once."""
+    pytest.importorskip("keras")
+    joint, separate = _d_only_loss("joint", 40), _d_only_loss("separate", 40)
+    assert joint < 0.3 < 1.0 < separate, (joint, separate)
+
+
+def test_joint_batches_give_the_same_pairs_to_d_and_e(small):
+    """d_batch / e_batch joint: D and E each run once on real and generated halves, and the step
+    logs G's pixel statistics."""
+    import keras
+
+    from latentlab.models.biinfogan.model import BiInfoGAN, optimizers
+
+    model, x = small
+    config = BiInfoGANConfig(image_shape=MNIST, width=0.125, seed=0, d_batch="joint", e_batch="joint")
+    joint = BiInfoGAN(config, generator=model.generator, encoder=model.encoder, discriminator=model.discriminator)
+    calls = {"d": 0, "e": 0}
+    for part, key in ((joint.discriminator, "d"), (joint.encoder, "e")):
+        original = part.call
+
+        def counted(*args, _original=original, _key=key, **kwargs):
+            calls[_key] += 1
+            return _original(*args, **kwargs)
+        part.call = counted
+    latent = joint.sample_latent(len(x))
+    try:
+        joint.losses_on(x, latent, training=False)
+    finally:
+        for part in (joint.discriminator, joint.encoder):
+            del part.call
+    assert calls == {"d": 1, "e": 1}
+    x = keras.ops.convert_to_tensor(x)
+    fake = model.generator(latent, training=False)
+    encoded = model.encode_latent(x)
+    d_real, d_fake = joint.discriminate(x, encoded, fake, latent, training=False)
+    # in inference mode batch norm uses moving statistics: one batch or two give the same logits
+    np.testing.assert_allclose(d_real, model.discriminator([x, encoded], training=False), atol=1e-5)
+    np.testing.assert_allclose(d_fake, model.discriminator([fake, latent], training=False), atol=1e-5)
+    joint.compile(*optimizers({"learning_rate_d": 1e-3, "learning_rate_ge": 1e-3, "final_lr_fraction": 0.2,
+                               "beta1": 0.5}, iterations=100))
+    logs = joint.fit(keras.ops.convert_to_numpy(x), batch_size=len(x), epochs=1, verbose=0, shuffle=False).history
+    assert 0 < logs["g_mean"][0] < 1 and 0 < logs["g_std"][0] < 0.5

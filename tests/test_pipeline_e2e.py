@@ -147,12 +147,15 @@ def test_training_curves_are_dvclive_folders_in_dvc_plots_and_metrics(repo):
     steps = [line.split("\t")[0] for line in
              (copy / "reports/live/biinfogan/plots/metrics/train/d_loss.tsv").read_text().splitlines()[1:]]
     assert steps == ["2", "4"]  # Bi-InfoGAN's step is the iteration (tiny: 4, logged every 2)
+    for name in ("g_std", "sample_std"):  # G's pixel spread: training batch, inference-mode samples
+        spread = (copy / f"reports/live/biinfogan/plots/metrics/train/{name}.tsv").read_text().splitlines()[1:]
+        assert len(spread) == 2 and all(0 <= float(row.split("\t")[1]) < 0.5 for row in spread)
     shown = json.loads(_dvc("metrics", "show", "--json", cwd=copy).stdout)
     assert any("reports/live/vae/metrics.json" in str(files) for files in shown.values())
     plots = copy / "plots-out"
     _dvc("plots", "show", "-o", str(plots), cwd=copy)
     html = (plots / "index.html").read_text()
-    assert "vae_loss" in html and "biinfogan_accuracy" in html
+    assert "vae_loss" in html and "biinfogan_accuracy" in html and "biinfogan_samples" in html
 
 
 def test_same_params_give_identical_metrics(repo):
@@ -170,7 +173,8 @@ def test_same_params_give_identical_metrics(repo):
         ("vae_wide", "dim_z", 4, {"check_params", "train_vae_wide"}),  # never the 2-D vae
         ("biinfogan", "n_continuous", 3, {"check_params", "train_biinfogan"}),
         # what its rerun then reruns downstream (only its own stages and plots): tests/test_dag.py
-        ("biinfogan", "learning_rate_d", 0.0002, {"check_params", "train_biinfogan"}),
+        ("biinfogan", "learning_rate_d", 0.0004, {"check_params", "train_biinfogan"}),
+        ("biinfogan", "d_batch", "separate", {"check_params", "train_biinfogan"}),
         # a flow key never retrains an autoencoder; iin's keys are D-IIN's too, but for its epochs
         ("iin", "hidden_dim", 8, {"check_params", "train_iin", "train_diin"}),
         ("iin", "epochs", 2, {"check_params", "train_iin"}),

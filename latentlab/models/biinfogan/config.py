@@ -32,6 +32,8 @@ PARAMS = {
         "width": number(0.0, 4.0, open_min=True),  # multiplies every hidden layer's size (1 = the original)
         "noise": boolean(),  # Gaussian noise after D's hidden layers in training (the original: on)
         "init": choice("original", "fan_in"),  # E's and D's weights: the original's he_init, or He's fan-in
+        "d_batch": choice("separate", "joint"),  # D's real and fake pairs: two calls (the original) or one batch
+        "e_batch": choice("separate", "joint"),  # E's real and generated images: likewise
         "learning_rate_d": number(0.0, open_min=True),
         "learning_rate_ge": number(0.0, open_min=True),
         "final_lr_fraction": number(0.0, 1.0),  # polynomial decay (power 0.5) to lr x this at the end
@@ -55,6 +57,8 @@ class BiInfoGANConfig:
     width: float = 1.0
     noise: bool = True
     init: str = "original"  # original (he_init with the kernel height for convs) | fan_in
+    d_batch: str = "separate"  # separate (the original: real and fake through D in two calls) | joint
+    e_batch: str = "separate"  # separate (E(x) and E(G(l)) in two calls, the original) | joint
     bn_momentum: float = 0.999
     seed: int = 0
 
@@ -91,7 +95,7 @@ class BiInfoGANConfig:
 
     @classmethod
     def from_params(cls, settings: dict, image_shape, seed: int) -> "BiInfoGANConfig":
-        keys = ("n_z", "categorical", "n_continuous", "width", "noise", "init", "bn_momentum")
+        keys = ("n_z", "categorical", "n_continuous", "width", "noise", "init", "d_batch", "e_batch", "bn_momentum")
         return cls(image_shape=tuple(image_shape), seed=seed, **{k: settings[k] for k in keys})
 
 

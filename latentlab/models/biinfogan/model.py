@@ -6,6 +6,9 @@ that same pass on the same batch, as the original's single session run does:
   G + E: -mean[log D(G(l), l) + log(1 - D(x, E(x)))] + CE(c, E(G(l))_c) + Gaussian NLL(c_cont)
 with every weight 1 and the information terms on generated images only. D's output is kept as a
 logit, so log D = log_sigmoid(logit): the original's log(D + 1e-8) without its clipping.
+The original runs real and fake pairs through D in two calls (and E's real and generated images
+in two): `d_batch` / `e_batch: joint` runs each as one batch, so that batch norm's statistics
+span both (README: without it D cannot tell a grey batch from digits at this size).
 """
 from __future__ import annotations
 
@@ -51,7 +54,8 @@ class BiInfoGAN(keras.Model):
         self.discriminator = discriminator or build_discriminator(config)
         self.latent_seed = keras.random.SeedGenerator(config.seed + 7)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in
-                         ("d_loss", "ge_loss", "adversarial", "info_categorical", "info_continuous", "d_real", "d_fake")}
+                         ("d_loss", "ge_loss", "adversarial", "info_categorical", "info_continuous", "d_real", "d_fake",
+                          "g_mean", "g_std")}
 
     @property
     def metrics(self):
@@ -77,15 +81,31 @@ class BiInfoGAN(keras.Model):
         outputs = self.encoder(x, training=training)
         return ops.concatenate(outputs if isinstance(outputs, (list, tuple)) else [outputs], axis=1)
 
+    def discriminate(self, x, encoded, fake, latent, training: bool):
+        """D's logits of the real pairs (x, E(x)) and the fake pairs (G(l), l)."""
+        if self.config.d_batch == "joint":
+            # one batch of real and fake pairs: batch norm's statistics span both, so D sees what
+            # sets a batch of fakes apart from a batch of digits (brightness, contrast)
+            n = ops.shape(x)[0]
+            logits = self.discriminator([ops.concatenate([x, fake], axis=0),
+                                         ops.concatenate([encoded, latent], axis=0)], training=training)
+            return logits[:n], logits[n:]
+        return (self.discriminator([x, encoded], training=training),
+                self.discriminator([fake, latent], training=training))
+
     def losses_on(self, x, latent, training: bool):
         """(d_loss, ge_loss, parts) for one batch of images and prior latents."""
         fake = self.generator(latent, training=training)
-        encoded = self.encode_latent(x, training=training)
-        d_real = self.discriminator([x, encoded], training=training)
-        d_fake = self.discriminator([fake, latent], training=training)
+        if self.config.e_batch == "joint":
+            n = ops.shape(x)[0]
+            both = self.encode_latent(ops.concatenate([x, fake], axis=0), training=training)
+            encoded, recovered = both[:n], both[n:]
+        else:
+            encoded = self.encode_latent(x, training=training)
+            recovered = self.encode_latent(fake, training=training)
+        d_real, d_fake = self.discriminate(x, encoded, fake, latent, training=training)
         d_loss = ops.mean(ops.softplus(-d_real) + ops.softplus(d_fake))
         adversarial = ops.mean(ops.softplus(-d_fake) + ops.softplus(d_real))
-        recovered = self.encode_latent(fake, training=training)
         info_categorical = 0.0
         for name, part in self.config.layout().items():
             if name.startswith("c") and name != "continuous":
@@ -96,7 +116,8 @@ class BiInfoGAN(keras.Model):
         ge_loss = adversarial + info_categorical + info_continuous
         parts = {"adversarial": adversarial, "info_categorical": info_categorical,
                  "info_continuous": info_continuous,
-                 "d_real": ops.mean(ops.sigmoid(d_real)), "d_fake": ops.mean(ops.sigmoid(d_fake))}
+                 "d_real": ops.mean(ops.sigmoid(d_real)), "d_fake": ops.mean(ops.sigmoid(d_fake)),
+                 "g_mean": ops.mean(fake), "g_std": ops.std(fake)}  # grey samples: std far below the data's
         return d_loss, ge_loss, parts
 
     def ge_weights(self):
