@@ -232,3 +232,26 @@ def test_joint_batches_give_the_same_pairs_to_d_and_e(small):
                                "beta1": 0.5}, iterations=100))
     logs = joint.fit(keras.ops.convert_to_numpy(x), batch_size=len(x), epochs=1, verbose=0, shuffle=False).history
     assert 0 < logs["g_mean"][0] < 1 and 0 < logs["g_std"][0] < 0.5
+
+
+def test_information_weights_scale_their_terms_in_the_generator_loss(small):
+    """info_weight_*: G + E's loss is adversarial + lambda_cat * CE + lambda_cont * NLL."""
+    import keras
+
+    from latentlab.models.biinfogan.model import BiInfoGAN
+
+    model, x = small
+    x = keras.ops.convert_to_tensor(x)
+    latent = model.sample_latent(len(x))
+    losses = {}
+    for weights in ((1.0, 1.0), (3.0, 0.5)):
+        config = BiInfoGANConfig(image_shape=MNIST, width=0.125, seed=0, info_weight_categorical=weights[0],
+                                 info_weight_continuous=weights[1])
+        weighted = BiInfoGAN(config, generator=model.generator, encoder=model.encoder,
+                             discriminator=model.discriminator)
+        _, ge_loss, parts = weighted.losses_on(x, latent, training=False)
+        losses[weights] = float(ge_loss), {k: float(v) for k, v in parts.items()}
+    for (lc, lk), (ge_loss, parts) in losses.items():
+        expected = parts["adversarial"] + lc * parts["info_categorical"] + lk * parts["info_continuous"]
+        assert ge_loss == pytest.approx(expected, rel=1e-5)
+    assert losses[(1.0, 1.0)][1] == pytest.approx(losses[(3.0, 0.5)][1], rel=1e-6)  # the terms themselves agree

@@ -31,7 +31,8 @@ SPEC_NUMBERS = {
     # 3. Bidirectional InfoGAN, MNIST
     "biinfogan.n_z": 16, "biinfogan.categorical": [10], "biinfogan.n_continuous": 2, "biinfogan.width": 1,
     "biinfogan.noise": True, "biinfogan.init": "original", "biinfogan.d_batch": "separate",
-    "biinfogan.e_batch": "separate", "biinfogan.learning_rate_d": 1e-4, "biinfogan.learning_rate_ge": 5e-4,
+    "biinfogan.e_batch": "separate", "biinfogan.info_weight_categorical": 1.0,
+    "biinfogan.info_weight_continuous": 1.0, "biinfogan.learning_rate_d": 1e-4, "biinfogan.learning_rate_ge": 5e-4,
     "biinfogan.final_lr_fraction": 0.2, "biinfogan.beta1": 0.5, "biinfogan.bn_momentum": 0.999,
     "biinfogan.batch_size": 128, "biinfogan.iterations": 30000, "biinfogan.log_every": 1000,
     "biinfogan.sweep_range": 2.0,

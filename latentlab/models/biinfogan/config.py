@@ -34,6 +34,8 @@ PARAMS = {
         "init": choice("original", "fan_in"),  # E's and D's weights: the original's he_init, or He's fan-in
         "d_batch": choice("separate", "joint"),  # D's real and fake pairs: two calls (the original) or one batch
         "e_batch": choice("separate", "joint"),  # E's real and generated images: likewise
+        "info_weight_categorical": number(0.0),  # lambda of the categorical information term (the original: 1)
+        "info_weight_continuous": number(0.0),  # lambda of the continuous one (the original: 1)
         "learning_rate_d": number(0.0, open_min=True),
         "learning_rate_ge": number(0.0, open_min=True),
         "final_lr_fraction": number(0.0, 1.0),  # polynomial decay (power 0.5) to lr x this at the end
@@ -60,6 +62,8 @@ class BiInfoGANConfig:
     d_batch: str = "separate"  # separate (the original: real and fake through D in two calls) | joint
     e_batch: str = "separate"  # separate (E(x) and E(G(l)) in two calls, the original) | joint
     bn_momentum: float = 0.999
+    info_weight_categorical: float = 1.0
+    info_weight_continuous: float = 1.0
     seed: int = 0
 
     def __post_init__(self):
@@ -95,7 +99,8 @@ class BiInfoGANConfig:
 
     @classmethod
     def from_params(cls, settings: dict, image_shape, seed: int) -> "BiInfoGANConfig":
-        keys = ("n_z", "categorical", "n_continuous", "width", "noise", "init", "d_batch", "e_batch", "bn_momentum")
+        keys = ("n_z", "categorical", "n_continuous", "width", "noise", "init", "d_batch", "e_batch", "bn_momentum",
+                "info_weight_categorical", "info_weight_continuous")
         return cls(image_shape=tuple(image_shape), seed=seed, **{k: settings[k] for k in keys})
 
 

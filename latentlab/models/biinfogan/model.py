@@ -4,7 +4,8 @@ Each step draws a latent from the prior, runs one forward pass, and updates D an
 that same pass on the same batch, as the original's single session run does:
   D:     -mean[log D(x, E(x)) + log(1 - D(G(l), l))]
   G + E: -mean[log D(G(l), l) + log(1 - D(x, E(x)))] + CE(c, E(G(l))_c) + Gaussian NLL(c_cont)
-with every weight 1 and the information terms on generated images only. D's output is kept as a
+with every weight 1 (`info_weight_*` switch the information terms' lambdas) and the information
+terms on generated images only. D's output is kept as a
 logit, so log D = log_sigmoid(logit): the original's log(D + 1e-8) without its clipping.
 The original runs real and fake pairs through D in two calls (and E's real and generated images
 in two): `d_batch` / `e_batch: joint` runs each as one batch, so that batch norm's statistics
@@ -113,7 +114,8 @@ class BiInfoGAN(keras.Model):
                 info_categorical += ops.mean(-ops.sum(latent[:, part] * ops.log(probs), axis=1))
         cont = self.config.layout()["continuous"]
         info_continuous = ops.mean(ops.sum(HALF_LOG_2PI + 0.5 * ops.square(latent[:, cont] - recovered[:, cont]), axis=1))
-        ge_loss = adversarial + info_categorical + info_continuous
+        ge_loss = (adversarial + self.config.info_weight_categorical * info_categorical
+                   + self.config.info_weight_continuous * info_continuous)
         parts = {"adversarial": adversarial, "info_categorical": info_categorical,
                  "info_continuous": info_continuous,
                  "d_real": ops.mean(ops.sigmoid(d_real)), "d_fake": ops.mean(ops.sigmoid(d_fake)),
