@@ -31,20 +31,23 @@ EXPECTED = (
 )
 
 
+def _end_interrupted(stage: str) -> None:
+    if os.environ.get("LATENTLAB_TRACEBACK"):
+        raise
+    print(f"{stage}: interrupted; nothing of this run was kept", file=sys.stderr)
+    sys.exit(130)
+
+
 def run_stage(main: Callable[[], None]) -> None:
     stage = os.path.splitext(os.path.basename(sys.argv[0]))[0]
     remember_ctrl_c()
     try:
         main()
-    except BaseException as error:
-        # a library may turn Ctrl-C into its own error; the remembered signal still counts
-        if isinstance(error, KeyboardInterrupt) or (isinstance(error, Exception) and interrupted()):
-            if os.environ.get("LATENTLAB_TRACEBACK"):
-                raise
-            print(f"{stage}: interrupted; nothing of this run was kept", file=sys.stderr)
-            sys.exit(130)
-        if not isinstance(error, Exception):
-            raise
+    except KeyboardInterrupt:
+        _end_interrupted(stage)
+    except Exception as error:
+        if interrupted():  # a library turned Ctrl-C into its own error: still the interruption
+            _end_interrupted(stage)
         for kind, prefix, code in EXPECTED:
             if isinstance(error, kind):
                 if os.environ.get("LATENTLAB_TRACEBACK"):

@@ -11,6 +11,7 @@ DVC starts, so a wrong key or value stops with one line and nothing runs. Pure P
 from __future__ import annotations
 
 import argparse
+import copy
 import shlex
 import subprocess
 import sys
@@ -49,7 +50,7 @@ def merged(params: dict, profile: dict) -> dict:
     """params.yaml with the profile's values in place, validated. Every profile key must exist
     in params.yaml: a profile cannot add keys the stages do not read."""
     known = flatten(params)
-    result = read_yaml(_dump(params))  # a deep copy
+    result = copy.deepcopy(params)
     for dotted, value in flatten(profile).items():
         if dotted not in known:
             raise ParamsError(f"profile key {dotted}: not a params.yaml key")
@@ -74,12 +75,8 @@ def yaml_value(value: Any) -> str:
 
 def set_arguments(params: dict, profile: dict) -> list[str]:
     """`-S key=value` for each profile key whose value differs from params.yaml's."""
-    current = flatten(params)
-    arguments = []
-    for dotted, value in flatten(profile).items():
-        if current.get(dotted) != value:
-            arguments += ["-S", f"{dotted}={yaml_value(value)}"]
-    return arguments
+    return [argument for dotted, _, value in departures(params, profile)
+            for argument in ("-S", f"{dotted}={yaml_value(value)}")]
 
 
 def departures(params: dict, profile: dict) -> list[tuple[str, Any, Any]]:
@@ -92,12 +89,6 @@ def departures_table(params: dict, profile: dict, name: str) -> str:
     rows = [f"| key | default | `{name}` |", "|---|---|---|"]
     rows += [f"| `{k}` | {yaml_value(d)} | {yaml_value(p)} |" for k, d, p in departures(params, profile)]
     return "\n".join(rows)
-
-
-def _dump(params: dict) -> str:
-    import yaml
-
-    return yaml.safe_dump(params, sort_keys=False)
 
 
 def main(argv: list[str] | None = None) -> int:
