@@ -101,7 +101,8 @@ def test_downstream_metrics_have_their_keys(repo):
     gan = read("train/biinfogan.json")
     assert set(gan) == {"test_accuracy", "mapping", "mapping_source", "reconstruction_l1", "continuous_correlation"}
     assert sorted(gan["mapping"].values()) == sorted(set(gan["mapping"].values())) and gan["mapping_source"] == "hungarian"
-    assert set(gan["continuous_correlation"]) == {"c2", "c3"}
+    n_continuous = yaml.safe_load((copy / "params.yaml").read_text())["biinfogan"]["n_continuous"]
+    assert set(gan["continuous_correlation"]) == {f"c{k + 2}" for k in range(n_continuous)}
     assert set(read("accuracy/biinfogan.json")["class_mapping"]) <= {str(k) for k in range(10)}
     iin = read("train/iin.json")
     assert set(iin) == {"autoencoder_test_l1", "autoencoder_test_kl", "test_nll_per_dim"}
