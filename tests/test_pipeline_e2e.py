@@ -7,6 +7,8 @@ import pytest
 import yaml
 from pipeline_copy import _dvc, _run, _stages_run
 
+from latentlab.models.biinfogan.config import BiInfoGANConfig
+
 pytestmark = pytest.mark.e2e
 
 MODELS = ("vae", "vae_wide", "exon", "biinfogan", "iin")
@@ -101,8 +103,9 @@ def test_downstream_metrics_have_their_keys(repo):
     gan = read("train/biinfogan.json")
     assert set(gan) == {"test_accuracy", "mapping", "mapping_source", "reconstruction_l1", "continuous_correlation"}
     assert sorted(gan["mapping"].values()) == sorted(set(gan["mapping"].values())) and gan["mapping_source"] == "hungarian"
-    n_continuous = yaml.safe_load((copy / "params.yaml").read_text())["biinfogan"]["n_continuous"]
-    assert set(gan["continuous_correlation"]) == {f"c{k + 2}" for k in range(n_continuous)}
+    params = yaml.safe_load((copy / "params.yaml").read_text())
+    config = BiInfoGANConfig.from_params(params["biinfogan"], (28, 28, 1), params["seed"])
+    assert set(gan["continuous_correlation"]) == set(config.continuous_names())
     assert set(read("accuracy/biinfogan.json")["class_mapping"]) <= {str(k) for k in range(10)}
     iin = read("train/iin.json")
     assert set(iin) == {"autoencoder_test_l1", "autoencoder_test_kl", "test_nll_per_dim"}
