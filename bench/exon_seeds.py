@@ -27,7 +27,7 @@ def run(params: dict, seed: int, tmp: Path, tag: str) -> dict:
         [sys.executable, str(ROOT / "stages/train_exon.py"), "--params", str(tmp / "params.yaml"),
          "--data", str(ROOT / "data/processed"), "--classifier", str(ROOT / "models/classifier"),
          "--model", str(out / "model"), "--metrics", str(out / "metrics.json"), "--timing", str(out / "timing.json"),
-         "--live", str(out / "live"), "--figures", str(out / "figures")],
+         "--live", str(out / "live"), "--figures", str(out / "figures"), "--point", str(out / "point.npz")],
         check=True, capture_output=True, text=True,
     )
     return {**json.loads((out / "metrics.json").read_text()), **json.loads((out / "timing.json").read_text())}

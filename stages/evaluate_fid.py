@@ -35,16 +35,12 @@ def main() -> None:
     from latentlab.seeding import make_deterministic
 
     make_deterministic(seed)
-    import numpy as np
-
-    from latentlab.metrics.fid import TooFewSamples, frechet_distance, prdc_scores
+    from latentlab.metrics.fid import TooFewSamples, frechet_distance, prdc_scores, reference_images
     from latentlab.models.classifier import FEATURES, feature_extractor
     from latentlab.models.common.persistence import load_keras
     from latentlab.models.family import load_model
 
-    rng = np.random.default_rng(seed)
-    real_test = test["x"][np.sort(rng.choice(len(test["x"]), n, replace=False))]
-    real_train = train["x"][np.sort(rng.choice(len(train["x"]), n, replace=False))]
+    real_test, real_train = reference_images(test["x"], train["x"], n, seed)
     model = load_model(args.family, args.model)
     samples = model.sample(n, seed)
     references = model.references(real_test, seed) if model.references is not None else {}

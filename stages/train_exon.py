@@ -4,14 +4,9 @@ import argparse
 import contextlib
 import time
 
-import numpy as np
-
 from latentlab.cli import run_stage
 from latentlab.io import atomic_dir, load_npz, write_json
 from latentlab.params import ParamsError, load_params
-
-
-CONDITIONAL_SAMPLES = 1000  # decoded prior samples, 100 per component, judged by the classifier
 
 
 def main() -> None:
@@ -24,6 +19,7 @@ def main() -> None:
     parser.add_argument("--live", required=True, help="folder for the dvclive training curves")
     parser.add_argument("--figures", required=True)
     parser.add_argument("--classifier", required=True, help="the train_classifier stage's folder (judges prior samples)")
+    parser.add_argument("--point", required=True, help="npz of this model's point on the beta path (path_latent_recon)")
     args = parser.parse_args()
 
     params = load_params(args.params)
@@ -39,14 +35,12 @@ def main() -> None:
     runtime = start(params, onednn=True)  # the classifier's convolutions: ~2.5x faster steps on this CPU
 
     from latentlab.models.common.persistence import load_keras
-    from latentlab.models.common.pixels import to_symmetric_range, to_unit_range
+    from latentlab.models.common.pixels import to_symmetric_range
     from latentlab.models.common.live import LiveCurves, live_folder
     from latentlab.models.common.training import StopOnNonFiniteLoss
+    from latentlab.models.exon.beta_path import measure, save_point
     from latentlab.models.exon.config import config_from_params
     from latentlab.models.exon.figures import write_training_figures
-    from latentlab.models.exon.interpretation import (code_in_component, conditional_accuracy, grid_negative_ssim,
-                                                       latent_grid, mean_kl)
-    from latentlab.models.exon.prior import prior_parameters
     from latentlab.models.exon.training import fit_exon
 
     config = config_from_params(settings, train["x"].shape[1:], n_classes, seed)
@@ -64,21 +58,12 @@ def main() -> None:
         train_seconds = time.perf_counter() - started
         model.save_to(model_dir)
 
-        mean, log_variance, probabilities = model.posterior(x_test)
-        predicted = probabilities.argmax(axis=1)
-        codes = mean[np.arange(len(x_test)), predicted]
         judge = load_keras(f"{args.classifier}/classifier.keras")
-        z_prior, components = model.sample_prior(CONDITIONAL_SAMPLES, seed)
-        judged = judge.predict(to_unit_range(model.decode(z_prior)), batch_size=500, verbose=0).argmax(axis=1)
-        metrics = {
-            "test_accuracy": float(np.mean(predicted == test["y"])),
-            "conditional_accuracy": conditional_accuracy(judged, components),
-            "code_in_component": code_in_component(codes, test["y"], *prior_parameters(config)),
-            "kl": mean_kl(mean, log_variance, probabilities, config),
-            "neg_ssim": grid_negative_ssim(model.decode(latent_grid(15.0, 31, config.latent_dim))),
-        }
-        write_training_figures(model, x_test, test["y"], mean, log_variance, predicted, figures, seed)
+        metrics, codes = measure(model, config, x_test, test["y"], judge, seed)
+        mean, log_variance, probabilities = model.posterior(x_test)
+        write_training_figures(model, x_test, test["y"], mean, log_variance, probabilities.argmax(axis=1), figures, seed)
         write_json(args.metrics, metrics)  # refuses NaN: a diverged model is never kept
+        save_point(args.point, settings["beta"], model, config, codes, test["y"], metrics)
     write_json(args.timing, {"train_seconds": round(train_seconds, 2)})
     print({k: round(v, 4) for k, v in metrics.items()}, f"train_seconds {train_seconds:.1f}")
 

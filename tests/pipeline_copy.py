@@ -22,7 +22,7 @@ TINY = {
     "classifier": {"epochs": 1, "width": 4, "feature_dim": 16},
     "exon": {"epochs": 1, "batch_size": 256},
     "pre_design": {"radii": [4, 16], "epochs": 1},
-    "path_latent_recon": {"betas": [0.1, 50], "epochs": 1},
+    "path_latent_recon": {"betas": [5, 50]},  # beside exon.beta 0.1, train_exon's; exon.epochs each
     "biinfogan": {"iterations": 4, "log_every": 2, "width": 0.125, "batch_size": 64},
     "iin_ae": {"epochs": 1, "width": 0.0625, "z_dim": 8},
     "diin_ae": {"epochs": 1},

@@ -26,11 +26,15 @@ def downstream():
 @pytest.mark.parametrize("model", sorted(TRAINING))
 def test_a_models_training_reruns_only_its_own_stages_and_plots(downstream, model):
     assert set(TRAINING) == set(MODELS)  # a new model: add its training stage above
-    assert downstream(TRAINING[model]) == {f"{stage}@{model}" for stage in PER_MODEL} | {"plots"}
+    # EXoN's own model is the beta path's first point (its codes and its FID)
+    beta_path = {"path_latent_recon"} if model == "exon" else set()
+    assert downstream(TRAINING[model]) == {f"{stage}@{model}" for stage in PER_MODEL} | {"plots"} | beta_path
 
 
 def test_the_autoencoders_rerun_their_flows_and_the_classifier_every_judge(downstream):
     assert downstream("train_iin_ae") == downstream("train_iin") | {"train_iin"}
     assert downstream("train_diin_ae") == {"train_diin", "evaluate_diin", "plots"}  # plots: the summary
+    betas = yaml.safe_load((ROOT / "params.yaml").read_text())["path_latent_recon"]["betas"]
     assert downstream("train_classifier") == ({"train_exon", "evaluate_diin"} | downstream("train_exon")
-                                              | {f"evaluate_fid@{model}" for model in MODELS})
+                                              | {f"evaluate_fid@{model}" for model in MODELS}
+                                              | {f"exon_beta@{beta}" for beta in betas})  # each point's FID

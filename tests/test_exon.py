@@ -121,6 +121,50 @@ def test_rampup_schedule():
     assert exon_lib.rampup_weight(6000, 10, 10) == 6000 and exon_lib.rampup_weight(6000, 50, 10) == 6000
 
 
+def test_rampup_counted_in_steps_rises_every_step_and_the_epoch_callback_leaves_it():
+    # the per-step ramp over 10 epochs' steps gives the per-epoch ramp's value at each epoch start
+    assert float(exon_lib.rampup_weight_at_step(6000.0, 468 * 3, 4680)) == pytest.approx(
+        exon_lib.rampup_weight(6000, 3, 10), rel=1e-5)
+    assert float(exon_lib.rampup_weight_at_step(6000.0, 10_000, 4680)) == pytest.approx(6000.0)
+    make_deterministic(0)
+    x = np.random.default_rng(0).uniform(-1, 1, (96, 28, 28, 1)).astype(np.float32)
+    model = EXoN(EXoNConfig(image_shape=SHAPE, lambda1=100.0, rampup_steps=8))
+    model.compile(vae_optimizer=keras.optimizers.Adam(1e-3), classifier_optimizer=keras.optimizers.AdamW(1e-3))
+    model.build_all()
+    callback = exon_lib.Schedules(epochs=40, base_rate=1e-3, decay_start=10)
+    callback.set_model(model)
+    batch = next(iter(exon_batches(x[:64], x[64:], np.arange(32) % 10, 64, 32, seed=0)))
+    seen = []
+    for _ in range(3):
+        callback.on_epoch_begin(20)  # would set lambda2 to lambda1 were the ramp per epoch
+        model.train_step(batch)
+        seen.append(float(model.lambda2))
+    assert seen == pytest.approx([float(exon_lib.rampup_weight_at_step(100.0, step, 8)) for step in range(3)], rel=1e-5)
+    assert seen[0] < seen[1] < seen[2] < 100.0
+
+
+def test_eval_ema_keeps_an_average_classifier_and_leaves_training_as_it_was():
+    from latentlab.models.exon.training import fit_exon
+
+    rng = np.random.default_rng(0)
+    x, y = rng.uniform(-1, 1, (64, 16, 16, 1)).astype(np.float32), np.repeat(np.arange(4), 16)
+    settings = {"learning_rate": 3e-3, "weight_decay": 5e-4, "labeled_batch_size": 4, "batch_size": 8,
+                "lr_decay_start": 2, "lr_milestones": [1], "lr_gamma": 0.5}
+    runs = {}
+    for ema in (0.0, 0.5):
+        make_deterministic(0)
+        config = EXoNConfig(image_shape=(16, 16, 1), n_classes=4, lambda1=10.0, seed=0)
+        model = fit_exon(config, {**settings, "eval_ema": ema}, x, np.arange(0, 64, 4), y, epochs=2, seed=0)
+        runs[ema] = model
+    live, averaged = runs[0.0], runs[0.5]
+    for a, b in zip(live.encoder.get_weights() + live.decoder.get_weights(),
+                    averaged.encoder.get_weights() + averaged.decoder.get_weights()):
+        np.testing.assert_array_equal(a, b)  # the average never feeds back into training
+    kernel = [v for v in averaged.classifier.trainable_variables if "kernel" in v.path][0]
+    live_kernel = [v for v in live.classifier.trainable_variables if "kernel" in v.path][0]
+    assert not np.allclose(np.asarray(kernel), np.asarray(live_kernel))
+
+
 def test_vnat_is_zero_when_posterior_equals_prior_and_grows_as_it_narrows():
     variances = np.full((2, 3), 4.0)
     log_variance = np.log(np.full((5, 2, 3), 4.0))
@@ -245,3 +289,17 @@ def test_layout_measures_give_known_answers():
     assert grid_negative_ssim(same) == pytest.approx(0.0, abs=1e-5)
     varied = np.random.default_rng(1).uniform(0, 1, (5, 16, 16, 1)).astype(np.float32)
     assert grid_negative_ssim(varied) > 0.3  # independent noise: SSIM near 0 off the diagonal
+
+
+def test_conditional_accuracy_ceiling_is_the_share_of_prior_samples_nearest_their_own_component():
+    from scipy.stats import norm
+
+    from latentlab.models.exon.interpretation import conditional_accuracy_ceiling
+
+    # Two components at -r and +r with variance s: a sample is nearer its own mean with P = Phi(r / sqrt(s)).
+    two = EXoNConfig(image_shape=SHAPE, n_classes=2, prior_layout="x_axis", radius=4.0, sigma=4.0)
+    assert conditional_accuracy_ceiling(two) == pytest.approx(norm.cdf(2.0), abs=0.003)
+    far = EXoNConfig(image_shape=SHAPE, n_classes=2, prior_layout="x_axis", radius=40.0, sigma=4.0)
+    assert conditional_accuracy_ceiling(far) == 1.0
+    # MNIST's circle: neighbours 8 apart with std 2, two neighbours each: about 1 - 2 Phi(-2) = 0.954.
+    assert conditional_accuracy_ceiling(EXoNConfig(image_shape=SHAPE)) == pytest.approx(1 - 2 * norm.cdf(-2.0), abs=0.003)

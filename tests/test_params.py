@@ -141,6 +141,7 @@ def test_celeba_without_its_partition_file_is_split_here(tmp_path):
     ("fid", "n_samples", 100, "fid.n_samples: 100 samples cannot estimate a covariance of 128 features"),
     ("fid", "inception_weights", "/nonexistent.h5", "fid.inception_weights: no file at /nonexistent.h5"),
     ("exon", "labeled_batch_size", 101, "exon.labeled_batch_size: 101 is more than the 100 labelled images"),
+    ("exon", "beta", 5, "path_latent_recon.betas: 5 is exon.beta, whose point of the path is train_exon's own model"),
     ("pre_design", "n_labeled", 3, "pre_design.n_labeled: 3 cannot be balanced across the digits 0 and 1"),
     ("pre_design", "n_labeled", 802, "pre_design.n_labeled: 802 needs 401 per digit"),
     ("exon", "batch_size", 32, "exon.batch_size: 32 is the whole batch (labelled + unlabelled)"),

@@ -16,7 +16,7 @@ PER_MODEL = ("embed", "evaluate_accuracy", "evaluate_fid", "dbscan_votemi")
 STAGES = {
     "check_params", "download", "preprocess", "train_vae", "train_vae_wide", "train_exon", "train_biinfogan",
     "train_classifier", "plots", "train_iin_ae", "train_iin", "train_diin_ae", "train_diin", "evaluate_diin",
-    "pre_design@4", "pre_design@16", "pre_design_figure", "exon_beta@0.1", "exon_beta@50", "path_latent_recon",
+    "pre_design@4", "pre_design@16", "pre_design_figure", "exon_beta@5", "exon_beta@50", "path_latent_recon",
 } | {f"{stage}@{model}" for stage in PER_MODEL for model in MODELS}
 
 
@@ -59,6 +59,9 @@ def test_repro_runs_every_stage_and_writes_outputs(repo):
         "reports/figures/exon/blur.png",
         "reports/figures/pre_design/pre_design.png",
         "reports/figures/path_latent_recon/path_latent_recon.png",
+        "reports/figures/path_latent_recon/beta_path.png",
+        "reports/metrics/beta_path.json",
+        "data/exon_beta/beta_0.1.npz",  # train_exon's point of the path
         "reports/figures/exon/interpolation_same_class.png",
         "data/embeddings/exon/test.npz",
         "data/selection/exon/selection.xlsx",
@@ -173,7 +176,8 @@ def test_same_params_give_identical_metrics(repo):
 @pytest.mark.parametrize(
     "section, key, value, stale",
     [
-        ("exon", "beta", 0.5, {"check_params", "train_exon"}),  # never the VAEs
+        # never the VAEs; the path's figure shows train_exon's model at its own beta
+        ("exon", "beta", 0.5, {"check_params", "train_exon", "path_latent_recon"}),
         ("vae_wide", "dim_z", 4, {"check_params", "train_vae_wide"}),  # never the 2-D vae
         ("biinfogan", "n_continuous", 3, {"check_params", "train_biinfogan"}),
         # what its rerun then reruns downstream (only its own stages and plots): tests/test_dag.py
@@ -186,7 +190,7 @@ def test_same_params_give_identical_metrics(repo):
         ("iin_ae", "epochs", 2, {"check_params", "train_iin_ae"}),  # diin_ae has its own epochs
         # determinism changes the numbers of every training; the thread count is the machine's
         ("runtime", "deterministic", False, {"check_params", "train_vae", "train_vae_wide", "train_classifier",
-                                             "train_exon", "exon_beta@0.1", "exon_beta@50", "pre_design@4",
+                                             "train_exon", "exon_beta@5", "exon_beta@50", "pre_design@4",
                                              "pre_design@16", "train_biinfogan", "train_iin_ae", "train_iin",
                                              "train_diin_ae", "train_diin"}),
         ("runtime", "threads", 1, {"check_params"}),
@@ -251,15 +255,17 @@ def test_shrunk_sweeps_draw_only_the_runs_params_name(repo):
     _dvc("repro", cwd=copy)
     original = (copy / "params.yaml").read_text()
     figure = copy / "reports/figures/path_latent_recon/path_latent_recon.png"
-    two_rows = Image.open(figure).size[1]
+    three_rows = Image.open(figure).size[1]  # exon.beta's (train_exon's model), 5 and 50
     params = yaml.safe_load(original)
-    params["path_latent_recon"]["betas"] = [0.1]
+    params["path_latent_recon"]["betas"] = [5]
     params["pre_design"]["radii"] = [16]
     (copy / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     try:
         output = _dvc("repro", cwd=copy).stdout
         assert {"path_latent_recon", "pre_design_figure"} <= _stages_run(output)
         assert (copy / "data/exon_beta/beta_50.npz").exists()  # the old run is still there ...
-        assert Image.open(figure).size[1] == pytest.approx(two_rows / 2, abs=2)  # ... and not drawn
+        assert Image.open(figure).size[1] == pytest.approx(three_rows * 2 / 3, abs=2)  # ... and not drawn
+        assert set(json.loads((copy / "reports/metrics/beta_path.json").read_text())) == {
+            "conditional_accuracy_ceiling", "beta_0.1", "beta_5"}
     finally:
         (copy / "params.yaml").write_text(original)

@@ -21,10 +21,11 @@ SPEC_NUMBERS = {
     "vae.learning_rate": 1e-3, "vae.batch_size": 128, "vae.epochs": 60,
     # 2. EXoN, MNIST-100
     "exon.latent_dim": 2, "exon.sigma": 4.0, "exon.beta": 0.1, "exon.lambda1": 6000.0, "exon.rampup_epochs": 10,
+    "exon.rampup_steps": 0, "exon.eval_ema": 0.0,
     "exon.learning_rate": 3e-3, "exon.weight_decay": 5e-4, "exon.batch_size": 128, "exon.labeled_batch_size": 32,
     "exon.epochs": 100, "exon.lr_decay_start": 10, "exon.mixup_alpha_labeled": 0.1,
     "exon.mixup_alpha_unlabeled": 2.0, "exon.head_init": "zero",
-    "path_latent_recon.betas": [0.1, 0.5, 5, 50], "path_latent_recon.epochs": 100,
+    "path_latent_recon.betas": [0.5, 5, 50],
     "pre_design.radii": [4, 8, 12, 16], "pre_design.n_labeled": 20, "pre_design.batch_size": 64,
     "pre_design.labeled_batch_size": 10, "pre_design.beta": 5.0, "pre_design.epochs": 20,
     "pre_design.points": 11, "pre_design.x_range": 10.0,

@@ -33,6 +33,14 @@ def gaussian_statistics(features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return features.mean(axis=0), np.cov(features, rowvar=False)
 
 
+def reference_images(test: np.ndarray, train: np.ndarray, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The real images every model's samples are scored against: n test images (and n training
+    images for the real-data floor), drawn once per seed, in order."""
+    rng = np.random.default_rng(seed)
+    return (test[np.sort(rng.choice(len(test), n, replace=False))],
+            train[np.sort(rng.choice(len(train), n, replace=False))])
+
+
 def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
     """||mu_a - mu_b||^2 + tr(S_a + S_b - 2 (S_a S_b)^(1/2)); 0 for identical sets."""
     if len(features_a) != len(features_b):

@@ -12,8 +12,11 @@ from .model import EXoN
 
 
 def load(folder: str | Path) -> LatentModel:
-    exon = EXoN.load_from(folder)
+    return as_latent_model(EXoN.load_from(folder))
 
+
+def as_latent_model(exon: EXoN) -> LatentModel:
+    """A trained EXoN (in memory) as the contract."""
     def decode(z: np.ndarray) -> np.ndarray:
         return to_unit_range(exon.decode(z))
 

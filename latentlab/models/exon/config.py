@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...params import ParamsError, choice, integer, number, positive_numbers
+from ...params import ParamsError, choice, fraction, integer, number, positive_numbers
 
 PARAMS = {
     "exon": {
@@ -17,6 +17,8 @@ PARAMS = {
         "beta": number(0.0),
         "lambda1": number(0.0),
         "rampup_epochs": integer(0),
+        "rampup_steps": integer(0),
+        "eval_ema": fraction(),
         "learning_rate": number(0.0, open_min=True),
         "weight_decay": number(0.0),
         "batch_size": integer(2),
@@ -31,7 +33,6 @@ PARAMS = {
     },
     "path_latent_recon": {
         "betas": positive_numbers(unique=True),
-        "epochs": integer(1),
     },
     "pre_design": {
         "radii": positive_numbers(unique=True),
@@ -46,7 +47,7 @@ PARAMS = {
 }
 
 # The `exon:` keys that are EXoNConfig fields (the rest are optimizer and schedule settings).
-CONFIG_KEYS = ("latent_dim", "sigma", "dist", "sigma1", "sigma2", "beta", "lambda1", "rampup_epochs",
+CONFIG_KEYS = ("latent_dim", "sigma", "dist", "sigma1", "sigma2", "beta", "lambda1", "rampup_epochs", "rampup_steps",
                "mixup_alpha_labeled", "mixup_alpha_unlabeled", "head_init")
 PRE_DESIGN_DIGITS = (0, 1)  # Appendix A.2.2 trains on the zeros and ones only
 
@@ -66,6 +67,7 @@ class EXoNConfig:
     beta: float = 0.1
     lambda1: float = 6000.0
     rampup_epochs: int = 10
+    rampup_steps: int = 0  # > 0: lambda2's ramp counted in train steps instead, updated every step
     mixup_alpha_labeled: float = 0.1
     mixup_alpha_unlabeled: float = 2.0
     head_init: str = "zero"  # zero (the original) | prior (each class's mean head starts at its component)
@@ -80,8 +82,12 @@ def config_from_params(settings: dict, image_shape, n_classes: int, seed: int, *
 
 
 def check(params: dict, data) -> None:
-    """The values of `exon`, `pre_design` that the data cannot take (data: a DataSize)."""
+    """The values of `exon`, `pre_design` that the data cannot take (data: a DataSize), and a beta
+    of the path that train_exon already trains."""
     settings, design = params["exon"], params["pre_design"]
+    if settings["beta"] in params["path_latent_recon"]["betas"]:
+        raise ParamsError(f"path_latent_recon.betas: {settings['beta']:g} is exon.beta, whose point of the path is "
+                          f"train_exon's own model; list only the other betas")
     if not data.labeled:
         return  # unlabelled data (CelebA): train_exon refuses to start, with its own message
     n_labeled = params["data"]["n_labeled"]

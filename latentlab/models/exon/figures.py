@@ -1,5 +1,5 @@
 """EXoN's figures: the latent space over its class-mixture prior, prior samples, interpolations,
-V-nat and blur (train_exon), the beta sweep (path_latent_recon) and pre_design."""
+V-nat and blur (train_exon), the beta path (path_latent_recon) and pre_design."""
 from __future__ import annotations
 
 import numpy as np
@@ -87,6 +87,35 @@ def path_latent_recon(runs: list[dict]) -> Figure:
         axes.imshow(grid[..., 0] if grid.shape[-1] == 1 else grid, cmap="gray", vmin=0, vmax=1,
                     extent=(-limit, limit, -limit, limit))
         axes.set_title(f"beta = {beta:g}: decoded {side} x {side} grid", fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+BETA_PATH_PANELS = {  # measure: what the panel's y-axis says
+    "test_accuracy": "test accuracy", "conditional_accuracy": "conditional accuracy",
+    "code_in_component": "codes in their component", "kl": "KL (nats)", "neg_ssim": "neg_ssim (diversity)",
+    "fid": "FID of samples (classifier features)",
+}
+
+
+def beta_path(points: dict[float, dict], authors: dict[float, dict], ceiling: float) -> Figure:
+    """Each measure of the beta path against beta, ours beside the authors' fully trained models
+    where they report or show it; conditional accuracy with its ceiling (the prior's overlap)."""
+    figure = Figure(figsize=(12.0, 6.5))
+    betas = sorted(points)
+    for i, (measure, label) in enumerate(BETA_PATH_PANELS.items()):
+        axes = figure.add_subplot(2, 3, i + 1)
+        axes.plot(betas, [points[b][measure] for b in betas], "o-", color="tab:blue", label="ours")
+        theirs = sorted(b for b in authors if measure in authors[b])
+        if theirs:
+            axes.plot(theirs, [authors[b][measure] for b in theirs], "s--", color="tab:gray", label="authors")
+        if measure == "conditional_accuracy":
+            axes.axhline(ceiling, color="tab:red", lw=0.8, ls=":", label=f"ceiling {ceiling:.3f}")
+        axes.set_xscale("log")
+        axes.set_xlabel("beta")
+        axes.set_title(label, fontsize=10)
+        axes.legend(fontsize=8)
+    figure.suptitle("EXoN's beta path: one model per beta (train_exon's at its own beta)", fontsize=11)
     figure.tight_layout()
     return figure
 

@@ -72,6 +72,13 @@ def rampup_weight(lambda1: float, epoch: float, rampup_epochs: int) -> float:
     return lambda1 * math.exp(-5.0 * (1.0 - progress) ** 2)
 
 
+def rampup_weight_at_step(lambda1: float, step, rampup_steps: int):
+    """The same ramp over train steps, in the graph (`step`: the optimizer's iterations before
+    this step), so that it rises every step and not once per epoch."""
+    progress = ops.minimum(1.0, ops.cast(step, "float32") / float(rampup_steps))
+    return lambda1 * ops.exp(-5.0 * ops.square(1.0 - progress))
+
+
 def learning_rates(epoch: int, epochs: int, base: float, architecture: str, decay_start: int,
                    milestones: tuple = (), gamma: float = 0.5) -> tuple[float, float]:
     """(VAE, classifier) learning rates for `epoch` (from 0), as the original's schedules.
@@ -201,6 +208,9 @@ class EXoN(keras.Model):
         import tensorflow as tf
 
         (x_unlabeled, (x_labeled, y_labeled)) = data
+        if self.config.rampup_steps > 0:
+            self.lambda2.assign(rampup_weight_at_step(self.config.lambda1, self.classifier_optimizer.iterations,
+                                                      self.config.rampup_steps))
         with tf.GradientTape(persistent=True) as tape:
             terms = self.losses_for(x_unlabeled, x_labeled, y_labeled, training=True)
         vae_vars, cls_vars = self.vae_variables, self.classifier.trainable_variables
@@ -252,7 +262,8 @@ class EXoN(keras.Model):
 
 
 class Schedules(keras.callbacks.Callback):
-    """Per epoch: lambda2 from the ramp-up, and both optimizers' learning rates (learning_rates)."""
+    """Per epoch: lambda2 from the ramp-up (unless it is counted in steps: EXoN.train_step), and
+    both optimizers' learning rates (learning_rates)."""
 
     def __init__(self, epochs: int, base_rate: float, decay_start: int, milestones=(), gamma: float = 0.5):
         super().__init__()
@@ -261,7 +272,8 @@ class Schedules(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         c = self.model.config
-        self.model.lambda2.assign(rampup_weight(c.lambda1, epoch, c.rampup_epochs))
+        if c.rampup_steps <= 0:
+            self.model.lambda2.assign(rampup_weight(c.lambda1, epoch, c.rampup_epochs))
         vae, classifier = learning_rates(epoch, self.epochs, self.base_rate, c.architecture, self.decay_start,
                                          self.milestones, self.gamma)
         self.model.vae_optimizer.learning_rate.assign(vae)

@@ -46,7 +46,11 @@ def fit_exon(config: EXoNConfig, settings: dict, x: np.ndarray, labeled: np.ndar
         model = EXoN(config)
         model.compile(
             vae_optimizer=keras.optimizers.Adam(settings["learning_rate"]),
-            classifier_optimizer=keras.optimizers.AdamW(settings["learning_rate"], weight_decay=settings["weight_decay"]),
+            # eval_ema > 0: the optimizer also keeps an average of the classifier's weights, put in
+            # place after training (evaluation only: the pseudo-labeller follows the live weights)
+            classifier_optimizer=keras.optimizers.AdamW(settings["learning_rate"], weight_decay=settings["weight_decay"],
+                                                        use_ema=settings["eval_ema"] > 0,
+                                                        ema_momentum=settings["eval_ema"] or 0.99),
             **runtime.compile_options_for(steps),
         )
         model.build_all()
@@ -55,4 +59,6 @@ def fit_exon(config: EXoNConfig, settings: dict, x: np.ndarray, labeled: np.ndar
                           sorted(settings["lr_milestones"]), settings["lr_gamma"])
     model.fit(batches, epochs=epochs, steps_per_epoch=steps,
               callbacks=[schedules, *(callbacks or [])], verbose=1 if sys.stdout.isatty() else 2)
+    if settings["eval_ema"] > 0:  # fit() finalizes only a model's own `optimizer`, which EXoN has not
+        model.classifier_optimizer.finalize_variable_values(model.classifier.trainable_variables)
     return model
