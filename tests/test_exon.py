@@ -90,6 +90,51 @@ def test_mixup_mixes_the_batch_with_one_weight_and_the_soft_cross_entropy_is_dir
     assert float(exon_lib.soft_cross_entropy(mixed_t, probabilities)) == pytest.approx(direct, rel=1e-5)
 
 
+def test_mixup_per_example_gives_each_pair_its_own_weight():
+    seed = keras.random.SeedGenerator(4)
+    x = np.arange(64, dtype=np.float32).reshape(64, 1, 1, 1)
+    target = np.eye(64, dtype=np.float32)
+    mixed_x, mixed_t, weight = (np.asarray(a) for a in exon_lib.mixup(x, target, 2.0, seed, per_example=True))
+    assert weight.shape == (64,) and np.std(weight) > 0.05  # Beta(2, 2): weights that differ per pair
+    np.testing.assert_allclose(mixed_x[:, 0, 0, 0], mixed_t @ np.arange(64, dtype=np.float32), rtol=1e-5)
+    np.testing.assert_allclose(mixed_t.sum(axis=1), 1.0, rtol=1e-6)
+    own = mixed_t[np.arange(64), np.arange(64)]  # example i keeps 1 - weight_i of itself (or all of it)
+    assert np.all(np.isclose(own, 1 - weight, atol=1e-6) | np.isclose(own, 1.0))
+
+
+def test_the_unlabelled_switches_change_the_pseudo_labels_and_the_loss_as_named():
+    make_deterministic(0)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (32, 28, 28, 1)).astype(np.float32)
+
+    def built(config, **parts):
+        model = EXoN(config, **parts)
+        model.compile(vae_optimizer=keras.optimizers.Adam(1e-3), classifier_optimizer=keras.optimizers.AdamW(1e-3))
+        model.build_all()
+        return model
+
+    base = built(EXoNConfig(image_shape=SHAPE, lambda1=1.0))
+    # inference mode: the classifier itself without dropout, so the same images give the same labels
+    inference = built(EXoNConfig(image_shape=SHAPE, pseudo_labels="inference"), classifier=base.classifier)
+    first, second = (np.asarray(inference.pseudo_labels_for(x, training=True)) for _ in range(2))
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_allclose(first, base.classifier.predict(x, verbose=0), rtol=1e-4, atol=1e-6)
+    buffer_labels = [np.asarray(base.pseudo_labels_for(x, training=True)) for _ in range(2)]
+    assert not np.allclose(*buffer_labels)  # the original's: training mode, dropout on
+
+    def unlabelled_term(config):
+        model = built(config, encoder=base.encoder, decoder=base.decoder, classifier=base.classifier)
+        model.augment = lambda images, training: images  # the same inputs for both losses
+        make_deterministic(0)
+        return float(model.losses_for(x[:16], x[16:], np.arange(16) % 10)["mixup_unlabeled"])
+
+    cross_entropy = unlabelled_term(EXoNConfig(image_shape=SHAPE, pseudo_labels="inference"))
+    squared = unlabelled_term(EXoNConfig(image_shape=SHAPE, pseudo_labels="inference", unlabeled_loss="squared"))
+    # 16 soft targets against 16 predictions: the squared error is at most 2 per image, the
+    # cross-entropy of a 10-class prediction near uniform about log 10 per image
+    assert 0 < squared < 2 * 16 and cross_entropy > 16 * 1.0 and squared != pytest.approx(cross_entropy)
+
+
 def test_learning_rate_schedules_follow_the_original():
     rates = exon_lib.learning_rates
     assert rates(0, 100, 3e-3, "mnist", 10) == (3e-3, 3e-3)

@@ -28,6 +28,9 @@ PARAMS = {
         "lr_milestones": positive_numbers(unique=True),
         "lr_gamma": number(0.0, open_min=True),
         "head_init": choice("zero", "prior"),
+        "pseudo_labels": choice("buffer", "inference"),
+        "unlabeled_loss": choice("cross_entropy", "squared"),
+        "mixup_weights": choice("batch", "example"),
         "mixup_alpha_labeled": number(0.0, open_min=True),
         "mixup_alpha_unlabeled": number(0.0, open_min=True),
     },
@@ -48,7 +51,8 @@ PARAMS = {
 
 # The `exon:` keys that are EXoNConfig fields (the rest are optimizer and schedule settings).
 CONFIG_KEYS = ("latent_dim", "sigma", "dist", "sigma1", "sigma2", "beta", "lambda1", "rampup_epochs", "rampup_steps",
-               "mixup_alpha_labeled", "mixup_alpha_unlabeled", "head_init")
+               "mixup_alpha_labeled", "mixup_alpha_unlabeled", "head_init", "pseudo_labels", "unlabeled_loss",
+               "mixup_weights")
 PRE_DESIGN_DIGITS = (0, 1)  # Appendix A.2.2 trains on the zeros and ones only
 
 
@@ -71,6 +75,9 @@ class EXoNConfig:
     mixup_alpha_labeled: float = 0.1
     mixup_alpha_unlabeled: float = 2.0
     head_init: str = "zero"  # zero (the original) | prior (each class's mean head starts at its component)
+    pseudo_labels: str = "buffer"  # buffer (the original: the synced copy in training mode) | inference
+    unlabeled_loss: str = "cross_entropy"  # cross_entropy (the original) | squared (ICT's squared error)
+    mixup_weights: str = "batch"  # batch (the original: one weight per batch) | example (one per pair)
     seed: int = 0
 
 

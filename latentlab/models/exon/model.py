@@ -51,13 +51,17 @@ def beta_sample(shape, alpha: float, seed_generator):
     return ops.sigmoid(log_gamma_draw() - log_gamma_draw())
 
 
-def mixup(x, target, alpha: float, seed_generator):
-    """Mix the batch with a shuffled copy of itself, one weight lambda ~ Beta(alpha, alpha) for the
-    whole batch (the original's non_smooth_mixup): lambda * shuffled + (1 - lambda) * x."""
-    weight = beta_sample((), alpha, seed_generator)
-    order = keras.random.shuffle(ops.arange(ops.shape(x)[0]), seed=seed_generator)
-    mixed_x = weight * ops.take(x, order, axis=0) + (1.0 - weight) * x
-    mixed_target = weight * ops.take(target, order, axis=0) + (1.0 - weight) * target
+def mixup(x, target, alpha: float, seed_generator, per_example: bool = False):
+    """Mix the batch with a shuffled copy of itself: lambda * shuffled + (1 - lambda) * x, with one
+    weight lambda ~ Beta(alpha, alpha) for the whole batch (the original's non_smooth_mixup) or,
+    per_example, one for each pair (mixup's paper)."""
+    batch = ops.shape(x)[0]
+    weight = beta_sample((batch,) if per_example else (), alpha, seed_generator)
+    order = keras.random.shuffle(ops.arange(batch), seed=seed_generator)
+    image_weight = ops.reshape(weight, (-1,) + (1,) * (len(x.shape) - 1)) if per_example else weight
+    target_weight = ops.reshape(weight, (-1, 1)) if per_example else weight
+    mixed_x = image_weight * ops.take(x, order, axis=0) + (1.0 - image_weight) * x
+    mixed_target = target_weight * ops.take(target, order, axis=0) + (1.0 - target_weight) * target
     return mixed_x, mixed_target, weight
 
 
@@ -193,16 +197,29 @@ class EXoN(keras.Model):
         one_hot = ops.one_hot(y_labeled, c.n_classes)
         augmented_labeled = self.augment(x_labeled, training=training)
         augmented_unlabeled = self.augment(x_unlabeled, training=training)
+        per_example = c.mixup_weights == "example"
         ce_labeled = soft_cross_entropy(one_hot, self.classifier(augmented_labeled, training=training))
-        mixed_x, mixed_y, _ = mixup(augmented_labeled, one_hot, c.mixup_alpha_labeled, self.mixup_seed)
+        mixed_x, mixed_y, _ = mixup(augmented_labeled, one_hot, c.mixup_alpha_labeled, self.mixup_seed, per_example)
         mixup_labeled = soft_cross_entropy(mixed_y, self.classifier(mixed_x, training=training))
-        pseudo = ops.stop_gradient(self.pseudo_labeler(augmented_unlabeled, training=training))
-        mixed_u, mixed_pseudo, _ = mixup(augmented_unlabeled, pseudo, c.mixup_alpha_unlabeled, self.mixup_seed)
-        mixup_unlabeled = soft_cross_entropy(mixed_pseudo, self.classifier(mixed_u, training=training))
+        pseudo = ops.stop_gradient(self.pseudo_labels_for(augmented_unlabeled, training))
+        mixed_u, mixed_pseudo, _ = mixup(augmented_unlabeled, pseudo, c.mixup_alpha_unlabeled, self.mixup_seed,
+                                         per_example)
+        predicted_u = self.classifier(mixed_u, training=training)
+        if c.unlabeled_loss == "squared":  # interpolation consistency training's squared error
+            mixup_unlabeled = ops.sum(ops.square(predicted_u - mixed_pseudo))
+        else:
+            mixup_unlabeled = soft_cross_entropy(mixed_pseudo, predicted_u)
         total = (reconstruction + c.beta * (kl_y + kl_z + ce_labeled)
                  + c.lambda1 * (ce_labeled + mixup_labeled) + self.lambda2 * mixup_unlabeled)
         return {"loss": total, "reconstruction": reconstruction, "kl_y": kl_y, "kl_z": kl_z,
                 "ce_labeled": ce_labeled, "mixup_labeled": mixup_labeled, "mixup_unlabeled": mixup_unlabeled}
+
+    def pseudo_labels_for(self, x, training):
+        """q(y|x) for the unlabelled mixup's targets: the original's buffer copy in training mode
+        (dropout on), or with `pseudo_labels: inference` the classifier itself in inference mode."""
+        if self.config.pseudo_labels == "inference":
+            return self.classifier(x, training=False)
+        return self.pseudo_labeler(x, training=training)
 
     def train_step(self, data):
         import tensorflow as tf
