@@ -42,7 +42,7 @@ def main() -> None:
     model = fit_exon(config, settings, to_symmetric_range(train["x"]), labeled, train["y"], settings["epochs"], seed,
                      callbacks=[guard], runtime=runtime)
     judge = load_keras(f"{args.classifier}/classifier.keras")
-    metrics, codes = measure(model, config, to_symmetric_range(test["x"]), test["y"], judge, seed)
+    metrics, codes = measure(model, config, model.posterior(to_symmetric_range(test["x"])), test["y"], judge, seed)
     extractor = feature_extractor(judge)
     real_test, _ = reference_images(test["x"], train["x"], n_fid, seed)  # evaluate_fid's images and samples
     samples = as_latent_model(model).sample(n_fid, seed)

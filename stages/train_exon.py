@@ -59,8 +59,9 @@ def main() -> None:
         model.save_to(model_dir)
 
         judge = load_keras(f"{args.classifier}/classifier.keras")
-        metrics, codes = measure(model, config, x_test, test["y"], judge, seed)
-        mean, log_variance, probabilities = model.posterior(x_test)
+        posterior = model.posterior(x_test)
+        metrics, codes = measure(model, config, posterior, test["y"], judge, seed)
+        mean, log_variance, probabilities = posterior
         write_training_figures(model, x_test, test["y"], mean, log_variance, probabilities.argmax(axis=1), figures, seed)
         write_json(args.metrics, metrics)  # refuses NaN: a diverged model is never kept
         save_point(args.point, settings["beta"], model, config, codes, test["y"], metrics)

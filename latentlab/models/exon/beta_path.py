@@ -30,15 +30,17 @@ AUTHORS = {
 }
 
 
-def measure(model, config: EXoNConfig, x_test: np.ndarray, y_test: np.ndarray, judge, seed: int) -> tuple[dict, np.ndarray]:
-    """A trained EXoN on test images in [-1, 1] and their labels: the beta path's measures but FID
-    (`judge`, the project's classifier on [0, 1] images, names the digits decoded from each prior
-    component), and the test codes (each image's posterior mean for its predicted class)."""
+def measure(model, config: EXoNConfig, posterior: tuple, y_test: np.ndarray, judge, seed: int) -> tuple[dict, np.ndarray]:
+    """A trained EXoN, its `posterior` of the test images (model.posterior: means, log-variances,
+    class probabilities; the caller's figures use it too) and their labels: the beta path's
+    measures but FID (`judge`, the project's classifier on [0, 1] images, names the digits decoded
+    from each prior component), and the test codes (each image's posterior mean for its predicted
+    class)."""
     from ..common.pixels import to_unit_range
 
-    mean, log_variance, probabilities = model.posterior(x_test)
+    mean, log_variance, probabilities = posterior
     predicted = probabilities.argmax(axis=1)
-    codes = mean[np.arange(len(x_test)), predicted]
+    codes = mean[np.arange(len(mean)), predicted]
     z_prior, components = model.sample_prior(CONDITIONAL_SAMPLES, seed)
     judged = judge.predict(to_unit_range(model.decode(z_prior)), batch_size=500, verbose=0).argmax(axis=1)
     metrics = {
