@@ -38,8 +38,10 @@ def main() -> None:
     from latentlab.models.exon.config import config_from_params
     from latentlab.models.exon.training import fit_exon
 
+    # lambda2's ramp in epochs (exon.rampup_epochs), never exon.rampup_steps: a ramp sized in steps
+    # for train_exon's run would leave lambda2 near zero through pre_design's few hundred steps
     config = config_from_params(exon_params, x01.shape[1:], len(DIGITS), seed, latent_dim=2, prior_layout="x_axis",
-                                radius=args.radius, beta=design["beta"])
+                                radius=args.radius, beta=design["beta"], rampup_steps=0)
     guard = StopOnNonFiniteLoss(f"pre_design@{args.radius:g}", f"exon.learning_rate {exon_params['learning_rate']:g}")
     # the original's pre_design batches: 10 labelled + 54 unlabelled; the rest as train_exon
     settings = {**exon_params, "batch_size": design["batch_size"], "labeled_batch_size": design["labeled_batch_size"]}

@@ -348,3 +348,52 @@ def test_conditional_accuracy_ceiling_is_the_share_of_prior_samples_nearest_thei
     assert conditional_accuracy_ceiling(far) == 1.0
     # MNIST's circle: neighbours 8 apart with std 2, two neighbours each: about 1 - 2 Phi(-2) = 0.954.
     assert conditional_accuracy_ceiling(EXoNConfig(image_shape=SHAPE)) == pytest.approx(1 - 2 * norm.cdf(-2.0), abs=0.003)
+
+
+def _digit_like_images(n: int, size: int = 28) -> np.ndarray:
+    """Blobs on the -1 background, away from the border (a rotation then moves no ink out)."""
+    rng = np.random.default_rng(3)
+    images = np.full((n, size, size, 1), -1.0, np.float32)
+    for image in images:
+        rows, cols = rng.integers(9, size - 9, 6), rng.integers(9, size - 9, 6)
+        image[rows, cols, 0] = 1.0
+        image[rows + 1, cols, 0] = 0.5
+    return images
+
+
+def test_original_mnist_augmentation_is_a_whole_degree_rotation_then_a_whole_pixel_shift():
+    from scipy.ndimage import rotate, shift as shift_image
+
+    from latentlab.models.exon.networks import build_augmenter
+
+    make_deterministic(0)
+    x = _digit_like_images(6)
+    augmenter = build_augmenter(EXoNConfig(image_shape=SHAPE, augmentation="original"))
+    np.testing.assert_array_equal(np.asarray(augmenter(x, training=False)), x)
+    out = np.asarray(augmenter(x, training=True))
+    found = []
+    for image, result in zip(x, out):
+        matches = [(angle, dr, dc) for angle in range(-25, 26)
+                   for rotated in [rotate(image, angle, reshape=False, order=1, mode="constant", cval=-1.0)]
+                   for dr in range(-4, 5) for dc in range(-4, 5)
+                   if np.allclose(shift_image(rotated, (dr, dc, 0), order=0, cval=-1.0), result, atol=1e-4)]
+        assert matches, "no whole-degree rotation and whole-pixel shift gives this image"
+        found.append(matches[0])
+    assert len(set(found)) > 1  # each image draws its own angle and shift
+
+
+def test_original_cifar_augmentation_is_a_flip_then_a_reflected_shift():
+    from latentlab.models.exon.networks import build_augmenter
+
+    make_deterministic(0)
+    x = np.random.default_rng(4).uniform(-1, 1, (8, 32, 32, 3)).astype(np.float32)
+    config = EXoNConfig(image_shape=(32, 32, 3), architecture="cifar10", latent_dim=16, augmentation="original")
+    out = np.asarray(build_augmenter(config)(x, training=True))
+    flips = set()
+    for image, result in zip(x, out):
+        padded = [np.pad(candidate, ((2, 2), (2, 2), (0, 0)), mode="reflect") for candidate in (image, image[:, ::-1])]
+        matches = [flip for flip in (0, 1) for top in range(5) for left in range(5)
+                   if np.array_equal(padded[flip][top:top + 32, left:left + 32], result)]
+        assert matches, "no flip and pad-2 reflect crop gives this image"
+        flips.add(matches[0])
+    assert flips == {0, 1}

@@ -26,6 +26,7 @@ SPEC_NUMBERS = {
     "exon.epochs": 100, "exon.lr_decay_start": 10, "exon.mixup_alpha_labeled": 0.1,
     "exon.mixup_alpha_unlabeled": 2.0, "exon.head_init": "zero", "exon.pseudo_labels": "buffer",
     "exon.unlabeled_loss": "cross_entropy", "exon.mixup_weights": "batch",
+    "exon.augmentation": "original",
     "path_latent_recon.betas": [0.5, 5, 50],
     "pre_design.radii": [4, 8, 12, 16], "pre_design.n_labeled": 20, "pre_design.batch_size": 64,
     "pre_design.labeled_batch_size": 10, "pre_design.beta": 5.0, "pre_design.epochs": 20,

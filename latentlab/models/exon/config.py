@@ -31,6 +31,7 @@ PARAMS = {
         "pseudo_labels": choice("buffer", "inference"),
         "unlabeled_loss": choice("cross_entropy", "squared"),
         "mixup_weights": choice("batch", "example"),
+        "augmentation": choice("layers", "original"),
         "mixup_alpha_labeled": number(0.0, open_min=True),
         "mixup_alpha_unlabeled": number(0.0, open_min=True),
     },
@@ -52,7 +53,7 @@ PARAMS = {
 # The `exon:` keys that are EXoNConfig fields (the rest are optimizer and schedule settings).
 CONFIG_KEYS = ("latent_dim", "sigma", "dist", "sigma1", "sigma2", "beta", "lambda1", "rampup_epochs", "rampup_steps",
                "mixup_alpha_labeled", "mixup_alpha_unlabeled", "head_init", "pseudo_labels", "unlabeled_loss",
-               "mixup_weights")
+               "mixup_weights", "augmentation")
 PRE_DESIGN_DIGITS = (0, 1)  # Appendix A.2.2 trains on the zeros and ones only
 
 
@@ -78,6 +79,7 @@ class EXoNConfig:
     pseudo_labels: str = "buffer"  # buffer (the original: the synced copy in training mode) | inference
     unlabeled_loss: str = "cross_entropy"  # cross_entropy (the original) | squared (ICT's squared error)
     mixup_weights: str = "batch"  # batch (the original: one weight per batch) | example (one per pair)
+    augmentation: str = "layers"  # layers (Keras's, continuous) | original (whole degrees and pixels: resample.py)
     seed: int = 0
 
 

@@ -109,6 +109,9 @@ def learning_rates(epoch: int, epochs: int, base: float, architecture: str, deca
 class EXoN(keras.Model):
     def __init__(self, config: EXoNConfig, encoder=None, decoder=None, classifier=None, **kwargs):
         super().__init__(name="exon", **kwargs)
+        # XLA cannot compile the mixup weights' Gamma draws (StatelessRandomGammaV3), whatever the
+        # augmentation; Keras then keeps jit_compile off instead of failing in the first step
+        self.supports_jit = False
         self.config = config
         self.encoder = encoder or build_encoder(config)
         self.decoder = decoder or build_decoder(config)

@@ -9,6 +9,7 @@ from keras import layers
 
 from .config import EXoNConfig
 from .prior import prior_parameters
+from .resample import FlipShift, RotateShift
 
 
 def _class_heads(h, config: EXoNConfig, name: str, starts=None):
@@ -92,7 +93,13 @@ def build_classifier(config: EXoNConfig) -> keras.Model:
 
 
 def build_augmenter(config: EXoNConfig) -> keras.Sequential:
-    """MNIST: rotation +-25 degrees and a pad-4 random crop; CIFAR: flip and pad-2 crop."""
+    """MNIST: rotation +-25 degrees and a pad-4 random crop; CIFAR: flip and pad-2 crop.
+    `augmentation: layers` draws continuous angles and shifts with Keras's layers (two bilinear
+    resamplings); `original` whole degrees and pixels as the authors' code (resample.py)."""
+    if config.augmentation == "original":
+        step = (RotateShift(25, 4, fill_value=-1.0, seed=config.seed) if config.architecture == "mnist"
+                else FlipShift(2, seed=config.seed))
+        return keras.Sequential([step], name="augment")
     fill = {"fill_mode": "constant", "fill_value": -1.0}
     h, w = config.image_shape[:2]
     if config.architecture == "mnist":
