@@ -28,7 +28,30 @@ def _pixel_grid(height: int, width: int):
     return ops.reshape(rows, (1, -1)), ops.reshape(cols, (1, -1))
 
 
-class RotateShift(keras.layers.Layer):
+class _WholePixelShift(keras.layers.Layer):
+    """What both augmentations share: a seeded random stream, the identity in inference, and a
+    shift by a whole number of pixels in [-max_shift, max_shift] on each axis per image."""
+
+    def __init__(self, max_shift: int, seed: int, **kwargs):
+        super().__init__(**kwargs)
+        self.max_shift = int(max_shift)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, images, training=False):
+        if not training:
+            return images
+        return ops.reshape(self.resample(images, ops.shape(images)[0], *images.shape[1:3]), ops.shape(images))
+
+    def draw_shift(self, batch):
+        """(batch, 2) whole-pixel shifts (rows, columns), as floats."""
+        shift = keras.random.randint((batch, 2), -self.max_shift, self.max_shift + 1, seed=self.seed_generator)
+        return ops.cast(shift, "float32")
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class RotateShift(_WholePixelShift):
     """MNIST. In training, each image rotated about its centre by a whole number of degrees drawn
     from [-max_degrees, max_degrees) (Python's randrange, as the original), sampled bilinearly (the
     original: scipy's cubic spline), then shifted by a whole number of pixels in
@@ -36,19 +59,14 @@ class RotateShift(keras.layers.Layer):
     In inference, the identity."""
 
     def __init__(self, max_degrees: int, max_shift: int, fill_value: float, seed: int, **kwargs):
-        super().__init__(**kwargs)
-        self.max_degrees, self.max_shift, self.fill_value = int(max_degrees), int(max_shift), float(fill_value)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        super().__init__(max_shift, seed, **kwargs)
+        self.max_degrees, self.fill_value = int(max_degrees), float(fill_value)
 
-    def call(self, images, training=False):
-        if not training:
-            return images
-        batch = ops.shape(images)[0]
-        height, width = images.shape[1:3]
+    def resample(self, images, batch, height, width):
+        """(batch, height * width, channels): the rotated and shifted images."""
         degrees = keras.random.randint((batch, 1), -self.max_degrees, self.max_degrees, seed=self.seed_generator)
-        shift = keras.random.randint((batch, 2), -self.max_shift, self.max_shift + 1, seed=self.seed_generator)
+        shift = self.draw_shift(batch)
         angle = ops.cast(degrees, "float32") * (math.pi / 180.0)
-        shift = ops.cast(shift, "float32")
         # each output pixel's source: undo the shift, then the rotation about the centre
         rows, cols = _pixel_grid(height, width)
         centre_row, centre_col = (height - 1) / 2.0, (width - 1) / 2.0
@@ -66,30 +84,18 @@ class RotateShift(keras.layers.Layer):
                 value = _gather_pixels(images, ops.clip(r, 0, height - 1), ops.clip(c, 0, width - 1))
                 value = ops.where(ops.expand_dims(inside, -1), value, self.fill_value)
                 result = result + ops.expand_dims(weight, -1) * value
-        return ops.reshape(result, ops.shape(images))
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
+        return result
 
 
-class FlipShift(keras.layers.Layer):
+class FlipShift(_WholePixelShift):
     """CIFAR-10. In training, each image flipped left-right with probability 1/2, then shifted by a
     whole number of pixels in [-max_shift, max_shift] on each axis, the edges reflected (TensorFlow's
     REFLECT padding: the edge pixel is not repeated). In inference, the identity."""
 
-    def __init__(self, max_shift: int, seed: int, **kwargs):
-        super().__init__(**kwargs)
-        self.max_shift = int(max_shift)
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def call(self, images, training=False):
-        if not training:
-            return images
-        batch = ops.shape(images)[0]
-        height, width = images.shape[1:3]
+    def resample(self, images, batch, height, width):
+        """(batch, height * width, channels): the flipped and shifted images."""
         flip = keras.random.randint((batch, 1), 0, 2, seed=self.seed_generator)
-        shift = ops.cast(keras.random.randint((batch, 2), -self.max_shift, self.max_shift + 1,
-                                              seed=self.seed_generator), "float32")
+        shift = self.draw_shift(batch)
         rows, cols = _pixel_grid(height, width)
 
         def reflect(position, size):
@@ -98,7 +104,4 @@ class FlipShift(keras.layers.Layer):
 
         rows, cols = reflect(rows - shift[:, :1], height), reflect(cols - shift[:, 1:], width)
         cols = ops.where(flip == 1, (width - 1) - cols, cols)  # the flip, read through the shift
-        return ops.reshape(_gather_pixels(images, rows, cols), ops.shape(images))
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
+        return _gather_pixels(images, rows, cols)
