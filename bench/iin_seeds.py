@@ -56,7 +56,7 @@ def run_seed(params: dict, seed: int, tmp: Path) -> dict:
         fid_autoencoder_reconstructions=fid["fid_autoencoder_reconstructions"],
         digit_swap_accuracy=diin["digit_swap_accuracy"], colour_swap_error=diin["colour_swap_error"],
         digit_probe_on_digit=diin["factor_probe_accuracy"]["digit"],
-        digit_probe_on_colour=diin["factor_probe_accuracy"]["colour"],
+        digit_in_other_factors=diin["digit_in_other_factors"], colour_in_other_factors=diin["colour_in_other_factors"],
         iin_seconds=json.loads((folder / "iin_timing.json").read_text())["train_seconds"],
         diin_seconds=json.loads((folder / "diin_timing.json").read_text())["train_seconds"],
     )

@@ -63,7 +63,7 @@ def main() -> None:
     }
     with contextlib.ExitStack() as stack:
         figures = stack.enter_context(atomic_dir(args.figures))
-        write_diin_figures(model, x_unit, test["y1"], figures, seed, FACTOR_NAMES)
+        write_diin_figures(model, x_unit, test["y1"], figures, seed, FACTOR_NAMES, metrics)
         write_json(args.metrics, metrics)
     print(metrics)
 

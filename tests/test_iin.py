@@ -148,6 +148,23 @@ def test_the_grey_version_and_the_background_colour_of_a_coloured_digit():
     np.testing.assert_allclose(background_colour(unit, background), colour, atol=1e-6)
 
 
+def test_the_factor_probes_find_the_digit_and_the_colour_where_they_are_and_the_leak_where_it_is():
+    from latentlab.models.iin.diin import factor_probes
+
+    rng = np.random.default_rng(0)
+    labels, colours = rng.integers(0, 10, 600), rng.uniform(0, 1, (600, 3))
+    digit = 3.0 * np.eye(10)[labels] + 0.3 * rng.normal(size=(600, 10))
+    colour = 3.0 * colours + 0.05 * rng.normal(size=(600, 3))
+    residual = rng.normal(size=(600, 5))
+    names = ("digit", "colour", "residual")
+    clean = factor_probes(names, (digit, colour, residual), labels, colours, seed=0)
+    assert clean["factor_probe_accuracy"]["digit"] > 0.95 and clean["factor_probe_colour_r2"]["colour"] > 0.95
+    assert clean["digit_in_other_factors"] < 0.2 and clean["colour_in_other_factors"] < 0.05
+    # the digit leaked into the residual, the colour into the digit factor
+    leaky = factor_probes(names, (np.hstack([digit, colour]), colour, np.hstack([residual, digit])), labels, colours, 0)
+    assert leaky["digit_in_other_factors"] > 0.95 and leaky["colour_in_other_factors"] > 0.9
+
+
 def test_the_diin_stages_write_a_note_on_a_dataset_without_colorful_mnist(tmp_path):
     """On colour data D-IIN cannot run: each stage writes its outputs as a note and empty metrics,
     so that `dvc repro` goes on with every other stage."""

@@ -119,7 +119,8 @@ def test_downstream_metrics_have_their_keys(repo):
         assert iin_fid[f"fid_{name}"] > 0 and set(iin_fid[f"prdc_{name}"]) == {"precision", "recall", "density", "coverage"}
     assert "fid_autoencoder_reconstructions" not in fid and 0 <= fid["coverage"] <= 1  # PRDC for every model
     diin = read("diin.json")
-    assert {"digit_swap_accuracy", "colour_swap_error", "factor_probe_accuracy", "autoencoder_test_l1",
+    assert {"digit_swap_accuracy", "colour_swap_error", "factor_probe_accuracy", "digit_in_other_factors",
+            "colour_in_other_factors", "autoencoder_test_l1",
             "test_nll_per_dim"} <= set(diin) and set(diin["factor_probe_accuracy"]) == {"digit", "colour", "residual"}
     assert 0 <= diin["digit_swap_accuracy"] <= 1 and diin["n_pairs"] == 1000
     summary = (copy / "reports/summary.md").read_text()

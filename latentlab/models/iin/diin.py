@@ -6,6 +6,10 @@ digit_swap_accuracy: the digit factor swapped in, decoded, made grey, named by t
 colour_swap_error: the colour factor swapped in, decoded; the decoded background (-colour, where the
   recipient's digit is not) gives the colour, compared per channel with the donor's (mean |error|).
 factor_probe_accuracy: a linear probe per factor predicting the digit (5-fold, on the test images).
+factor_probe_colour_r2: a linear (ridge) probe per factor predicting the RGB colour, its R^2.
+digit_in_other_factors / colour_in_other_factors: the leak, the best of those probes on the factors
+  that should not hold it (digit: colour and residual; colour: digit and residual). Chance for the
+  digit is about 0.1, for the colour 0.
 For reference: the same measures of the plain reconstructions (their ceilings), and how often the
 swapped image kept the recipient's own digit.
 """
@@ -60,9 +64,6 @@ def swap_metrics(model, classify, test: dict, seed: int) -> dict:
     """`model`: a TrainedIIN with a FactorNetwork; `classify`: grey images in [0, 1] -> digit labels;
     `test`: colorful_test.npz. Recipients are the first images of the pairs, donors the same images
     in a fixed random order."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import cross_val_score
-
     x_symmetric, labels, colours = test["x1"], test["y1"], test["colour1"]
     x_unit = (x_symmetric + 1.0) / 2.0
     donor = np.random.default_rng(seed).permutation(len(labels))
@@ -76,10 +77,7 @@ def swap_metrics(model, classify, test: dict, seed: int) -> dict:
     reconstructions = model.decode(codes)
     reconstructed = background_colour(reconstructions, recipient_background(x_symmetric, colours))
 
-    probes = {}
-    for name, part in zip(model.flow.factor_names, model.flow.split(codes)):
-        probe = LogisticRegression(max_iter=2000)
-        probes[name] = round(float(cross_val_score(probe, part, labels, cv=5).mean()), 4)
+    probes = factor_probes(model.flow.factor_names, model.flow.split(codes), labels, colours, seed)
     return {
         "digit_swap_accuracy": round(float(np.mean(named == labels[donor])), 4),
         "digit_kept_by_recipient": round(float(np.mean(named == labels)), 4),
@@ -87,6 +85,26 @@ def swap_metrics(model, classify, test: dict, seed: int) -> dict:
         "digit_reconstruction_accuracy": round(float(np.mean(classify(grey_version(reconstructions)) == labels)), 4),
         "colour_swap_error": round(float(np.mean(np.abs(estimated - colours[donor]))), 4),
         "colour_reconstruction_error": round(float(np.mean(np.abs(reconstructed - colours))), 4),
-        "factor_probe_accuracy": probes,
+        **probes,
         "n_pairs": int(len(labels)),
+    }
+
+
+def factor_probes(names, parts, labels: np.ndarray, colours: np.ndarray, seed: int) -> dict:
+    """Linear probes of each factor (`parts`, one array per name of `names`): the digit's 5-fold
+    accuracy (logistic regression) and the colour's 5-fold R^2 (ridge), and the leak: the best
+    digit probe outside the digit factor, the best colour probe outside the colour factor."""
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.model_selection import KFold, cross_val_score
+
+    folds = KFold(5, shuffle=True, random_state=seed)
+    digit, colour = {}, {}
+    for name, part in zip(names, parts):
+        digit[name] = round(float(cross_val_score(LogisticRegression(max_iter=2000), part, labels, cv=folds).mean()), 4)
+        colour[name] = round(float(cross_val_score(Ridge(1.0), part, colours, cv=folds, scoring="r2").mean()), 4)
+    return {
+        "factor_probe_accuracy": digit,
+        "factor_probe_colour_r2": colour,
+        "digit_in_other_factors": max(v for k, v in digit.items() if k != "digit"),
+        "colour_in_other_factors": max(v for k, v in colour.items() if k != "colour"),
     }

@@ -71,8 +71,9 @@ def _samples_reconstructions_lines(model, images: np.ndarray, folder: Path, seed
 
 
 def write_diin_figures(model, pairs_x: np.ndarray, labels: np.ndarray, folder: str | Path, seed: int,
-                       factor_names: tuple[str, ...]) -> None:
-    """`model`: a TrainedIIN with a FactorNetwork; `pairs_x`: coloured test images in [0, 1]."""
+                       factor_names: tuple[str, ...], measures: dict | None = None) -> None:
+    """`model`: a TrainedIIN with a FactorNetwork; `pairs_x`: coloured test images in [0, 1];
+    `measures`: diin.swap_metrics's, for the swap grid's caption (the swaps and the leak)."""
     from .diin import swap_factor
 
     folder, rng = Path(folder), np.random.default_rng(seed)
@@ -87,8 +88,12 @@ def write_diin_figures(model, pairs_x: np.ndarray, labels: np.ndarray, folder: s
     decoded = model.decode(np.concatenate(grid))
     header = np.concatenate([np.ones_like(six[:1]), six])
     body = np.concatenate([np.concatenate([six[r: r + 1], decoded[r * 6: r * 6 + 6]]) for r in range(6)])
-    save_figure(image_grid(np.concatenate([header, body]), 7, 7,
-                           "digit of the left, the rest of the top"),
+    caption = "digit of the left, the rest of the top"
+    if measures:
+        caption += (f"\nswaps named as the donor's digit: {measures['digit_swap_accuracy']:.2f}"
+                    f"\ndigit read off colour, residual: {measures['digit_in_other_factors']:.2f}"
+                    f"\ncolour read off digit, residual: R² {measures['colour_in_other_factors']:.2f}")
+    save_figure(image_grid(np.concatenate([header, body]), 7, 7, caption),
                 folder / "swap_grid.png")
     sources = rng.choice(len(pairs_x), (GRID, 2), replace=False)
     ends = model.encode(pairs_x[sources.ravel()]).reshape(GRID, 2, -1)
