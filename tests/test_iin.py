@@ -134,6 +134,24 @@ def test_an_autoencoder_step_with_the_patchgan_updates_both_players():
     assert 0.0 <= logs["d_weight"][0] <= 1e4 and np.isfinite(logs["g_loss"][0])
 
 
+def test_autoencoder_steps_without_the_patchgan_lower_its_loss_on_fixed_data():
+    """The plain path (one non-persistent tape): every step updates the weights and, on one fixed
+    batch, the loss falls."""
+    from latentlab.models.iin.config import AutoencoderConfig
+    from latentlab.models.iin.model import Autoencoder, adam
+
+    x = np.random.default_rng(7).random((8, 32, 32, 1)).astype(np.float32)
+    model = Autoencoder(AutoencoderConfig(image_shape=(28, 28, 1), z_dim=8, width=0.0625))
+    assert model.discriminator is None
+    settings = {"base_learning_rate": 1e-3 / 8, "batch_size": 8, "beta1": 0.5, "beta2": 0.9, "decay_start": None}
+    model.compile(adam(settings, 100))
+    model.initialise(x)
+    before = model.decoder.trainable_weights[-1].numpy().copy()
+    losses = model.fit(x, batch_size=8, epochs=30, verbose=0).history["loss"]
+    assert not np.array_equal(before, model.decoder.trainable_weights[-1].numpy())
+    assert losses[-1] < losses[0]
+
+
 def test_the_grey_version_and_the_background_colour_of_a_coloured_digit():
     from latentlab.models.iin.diin import background_colour, grey_version, recipient_background
 

@@ -122,6 +122,7 @@ def test_downstream_metrics_have_their_keys(repo):
     assert {"digit_swap_accuracy", "colour_swap_error", "factor_probe_accuracy", "digit_in_other_factors",
             "colour_in_other_factors", "autoencoder_test_l1",
             "test_nll_per_dim"} <= set(diin) and set(diin["factor_probe_accuracy"]) == {"digit", "colour", "residual"}
+    assert set(diin["factor_probe_colour_r2"]) == {"digit", "colour", "residual"}
     assert 0 <= diin["digit_swap_accuracy"] <= 1 and diin["n_pairs"] == 1000
     summary = (copy / "reports/summary.md").read_text()
     assert "## votemi" in summary and "| vae |" in summary and "| biinfogan |" in summary

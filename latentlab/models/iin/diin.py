@@ -95,13 +95,13 @@ def factor_probes(names, parts, labels: np.ndarray, colours: np.ndarray, seed: i
     accuracy (logistic regression) and the colour's 5-fold R^2 (ridge), and the leak: the best
     digit probe outside the digit factor, the best colour probe outside the colour factor."""
     from sklearn.linear_model import LogisticRegression, Ridge
-    from sklearn.model_selection import KFold, cross_val_score
+    from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
 
-    folds = KFold(5, shuffle=True, random_state=seed)
+    by_digit, plain = StratifiedKFold(5, shuffle=True, random_state=seed), KFold(5, shuffle=True, random_state=seed)
     digit, colour = {}, {}
     for name, part in zip(names, parts):
-        digit[name] = round(float(cross_val_score(LogisticRegression(max_iter=2000), part, labels, cv=folds).mean()), 4)
-        colour[name] = round(float(cross_val_score(Ridge(1.0), part, colours, cv=folds, scoring="r2").mean()), 4)
+        digit[name] = round(float(cross_val_score(LogisticRegression(max_iter=2000), part, labels, cv=by_digit).mean()), 4)
+        colour[name] = round(float(cross_val_score(Ridge(1.0), part, colours, cv=plain, scoring="r2").mean()), 4)
     return {
         "factor_probe_accuracy": digit,
         "factor_probe_colour_r2": colour,

@@ -118,7 +118,7 @@ class Autoencoder(keras.Model):
         if self.config.colorful:  # ColorfulMNIST: grey digits times a new random colour each time
             x = x * keras.random.uniform((ops.shape(x)[0], 1, 1, 3), seed=self.seed_generator)
         # a persistent tape (kept alive for several gradients) only for the PatchGAN's extra ones:
-        # it holds every intermediate until deleted and cost the plain loop a third of its speed
+        # it holds every intermediate until deleted, and fit() ran at 0.51-0.76 of a plain loop
         with tf.GradientTape(persistent=self.discriminator is not None) as tape:
             _, reconstruction, nll, kl, l1 = self.terms(x, training=True)
             loss = nll + self.kl_weight * kl
