@@ -30,7 +30,7 @@ else
 $(error TF_BUILD must be cpu or cuda, not '$(TF_BUILD)')
 endif
 
-.PHONY: repro test test-quick lock-check bench clean-venv
+.PHONY: repro test test-quick lock-check bench compare clean-venv
 
 # One stamp per build: switching builds reinstalls, and removes the other build's TensorFlow
 # first (both install the `tensorflow` module; -qq: no warning for what is not there), and on a
@@ -70,6 +70,14 @@ test-quick: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	python bench/throughput.py
+
+# Metric changes of two revisions or experiments, each marked within or beyond its noise band
+# (noise.yaml; README "Noise bands"): `make compare A=HEAD~1` (B: the workspace), `make compare
+# A=main B=exp-1a2b3`. Two metrics folders instead: `bash .ci/metrics-diff FOLDER_A FOLDER_B`.
+A ?= HEAD
+B ?=
+compare: $(VENV)/.installed
+	python -m latentlab.compare $(A) $(B)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -6,7 +6,7 @@ deviation: IIN's sample FID beside its autoencoder's decode(N(0, I)) FID, D-IIN'
 each stage's train_seconds. Run: python bench/iin_seeds.py [--seeds 0 1 2] [--set iin.epochs=30]
 (about 15 minutes per seed on 2 cores with the default params). To screen D-IIN's own keys (diin.*),
 `--diin-autoencoder models/diin_ae` trains only T over that autoencoder (seed varies T alone):
-about 7 minutes a seed.
+about 7 minutes a seed; `--iin-autoencoder models/iin_ae` likewise trains only IIN's T and its FID.
 """
 from __future__ import annotations
 
@@ -46,7 +46,24 @@ def run_diin(p: Path, folder: Path, autoencoder: Path) -> dict:
     )
 
 
-def run_seed(params: dict, seed: int, tmp: Path, diin_autoencoder: Path | None = None) -> dict:
+def run_iin(p: Path, folder: Path, autoencoder: Path) -> dict:
+    """train_iin over `autoencoder`, then evaluate_fid: IIN's sample FIDs and T's train_seconds."""
+    data, classifier = ROOT / "data/processed", ROOT / "models/classifier"
+    stage("train_iin.py", "--params", p, "--data", data, "--autoencoder", autoencoder, "--model", folder / "iin",
+          "--metrics", folder / "iin.json", "--timing", folder / "iin_timing.json", "--live", folder / "iin_live",
+          "--figures", folder / "iin_figures")
+    stage("evaluate_fid.py", "--params", p, "--family", "iin", "--model", folder / "iin", "--classifier", classifier,
+          "--data", data, "--metrics", folder / "fid.json")
+    fid = json.loads((folder / "fid.json").read_text())
+    return dict(
+        fid=fid["fid"], fid_autoencoder_prior=fid["fid_autoencoder_prior_samples"],
+        fid_autoencoder_reconstructions=fid["fid_autoencoder_reconstructions"],
+        iin_seconds=json.loads((folder / "iin_timing.json").read_text())["train_seconds"],
+    )
+
+
+def run_seed(params: dict, seed: int, tmp: Path, diin_autoencoder: Path | None = None,
+             iin_autoencoder: Path | None = None) -> dict:
     folder = tmp / f"seed_{seed}"
     folder.mkdir()
     p = folder / "params.yaml"
@@ -55,23 +72,15 @@ def run_seed(params: dict, seed: int, tmp: Path, diin_autoencoder: Path | None =
     row = {"seed": seed}
     if diin_autoencoder is not None:
         return {**row, **run_diin(p, folder, diin_autoencoder)}
+    if iin_autoencoder is not None:
+        return {**row, **run_iin(p, folder, iin_autoencoder)}
     for prefix, colorful in (("iin", False), ("diin", True)):
         stage("train_iin_ae.py", "--params", p, "--data", data, *(["--colorful"] if colorful else []),
               "--model", folder / f"{prefix}_ae", "--metrics", folder / f"{prefix}_ae.json",
               "--timing", folder / f"{prefix}_ae_timing.json", "--live", folder / f"{prefix}_ae_live",
               "--figures", folder / f"{prefix}_ae_figures")
         row[f"{prefix}_ae_seconds"] = json.loads((folder / f"{prefix}_ae_timing.json").read_text())["train_seconds"]
-    stage("train_iin.py", "--params", p, "--data", data, "--autoencoder", folder / "iin_ae", "--model", folder / "iin",
-          "--metrics", folder / "iin.json", "--timing", folder / "iin_timing.json", "--live", folder / "iin_live",
-          "--figures", folder / "iin_figures")
-    stage("evaluate_fid.py", "--params", p, "--family", "iin", "--model", folder / "iin", "--classifier", classifier,
-          "--data", data, "--metrics", folder / "fid.json")
-    fid = json.loads((folder / "fid.json").read_text())
-    row.update(
-        fid=fid["fid"], fid_autoencoder_prior=fid["fid_autoencoder_prior_samples"],
-        fid_autoencoder_reconstructions=fid["fid_autoencoder_reconstructions"],
-        iin_seconds=json.loads((folder / "iin_timing.json").read_text())["train_seconds"],
-    )
+    row.update(run_iin(p, folder, folder / "iin_ae"))
     return {**row, **run_diin(p, folder, folder / "diin_ae")}
 
 
@@ -84,6 +93,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--set", action="append", default=[], help="section.key=value, as dvc exp run -S")
     parser.add_argument("--diin-autoencoder", type=Path, help="train only D-IIN's T, over this autoencoder")
+    parser.add_argument("--iin-autoencoder", type=Path, help="train only IIN's T, over this autoencoder")
     args = parser.parse_args()
     params = yaml.safe_load((ROOT / "params.yaml").read_text())
     for assignment in args.set:
@@ -93,7 +103,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
         for seed in args.seeds:
-            rows.append(run_seed(params, seed, Path(tmp), args.diin_autoencoder and args.diin_autoencoder.resolve()))
+            rows.append(run_seed(params, seed, Path(tmp), args.diin_autoencoder and args.diin_autoencoder.resolve(),
+                                 args.iin_autoencoder and args.iin_autoencoder.resolve()))
             print(json.dumps(rows[-1]), flush=True)
     columns = list(rows[0])
     print("\n| " + " | ".join(columns) + " |\n|" + "---|" * len(columns))

@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from .seeding import make_deterministic, quiet_tensorflow, use_onednn
+from .seeding import import_tensorflow, make_deterministic, quiet_tensorflow, use_onednn
 
 STRATEGIES = ("default", "mirrored", "multi_worker")
 
@@ -104,6 +104,7 @@ def start(params: dict, onednn: bool = False) -> Runtime:
     quiet_tensorflow()
     if onednn:
         use_onednn()
+    import_tensorflow()  # oneDNN's start-up lines ignore TF_CPP_MIN_LOG_LEVEL: see there
     import keras
 
     set_threads(settings["threads"])  # before TensorFlow's thread pools start

@@ -2,7 +2,8 @@
 by both rules (the seed's, SPEC.md section 4, and ours), the same budget chosen at random, by
 k-medoids, TypiClust and ProbCover, and each selection scored by the test accuracy of a logistic
 regression trained on the selected images' true labels. votemi.rule names the Vote-MI selection
-exported as images and table."""
+exported as images and table; the table names its images by the file names of export_images's one
+export of every training image (data/images/train/), which this stage does not copy."""
 import argparse
 
 import numpy as np
@@ -20,7 +21,7 @@ def main() -> None:
     parser.add_argument("--model", required=True, help="the trained model's folder (its decoder)")
     parser.add_argument("--embeddings", required=True, help="the embed stage's folder for this model")
     parser.add_argument("--data", required=True, help="the preprocess stage's folder")
-    parser.add_argument("--out", required=True, help="folder for images, selection.xlsx, picks.npz")
+    parser.add_argument("--out", required=True, help="folder for the selected images, selection.xlsx, picks.npz")
     parser.add_argument("--metrics", required=True)
     args = parser.parse_args()
 
@@ -32,11 +33,12 @@ def main() -> None:
     if settings["budget"] > len(z):
         raise ParamsError(f"votemi.budget: {settings['budget']} is more than the {len(z)} training images")
 
+    from latentlab.data.image_files import write_image_folder
     from latentlab.selection import votemi, votemi_seed
     from latentlab.selection.baselines import (kmedoids_selection, probcover_selection, random_selection,
                                                selection_accuracy, typiclust_selection)
     from latentlab.selection.clustering import dbscan, eps_for
-    from latentlab.selection.export import write_image_folder, write_selection_table
+    from latentlab.selection.export import write_selection_table
 
     check_model_names(settings["eps_per_model"], "votemi.eps_per_model")
     clusters, eps = dbscan(z, eps_for(settings, args.model_name), settings["min_samples"])
@@ -81,7 +83,6 @@ def main() -> None:
         "classes_covered_votemi_seed": int(len(np.unique(train["y"][seed_rule.indices]))),
     }
     with atomic_dir(args.out) as out:
-        write_image_folder(train["x"], train["index"], out / "image_folder")
         write_image_folder(train["x"][chosen.indices], train["index"][chosen.indices], out / "selected_image_folder")
         write_selection_table(out / "selection.xlsx", chosen.indices, train["index"], z, chosen.clusters, train["y"],
                               chosen.votes)

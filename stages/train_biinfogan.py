@@ -65,6 +65,7 @@ def main() -> None:
             repeated_batches(train["x"], settings["batch_size"], seed),
             epochs=settings["iterations"] // settings["log_every"],  # a Keras epoch = log_every iterations
             steps_per_epoch=settings["log_every"],
+            shuffle=False,  # repeated_batches shuffles, from the seed; Keras cannot reshuffle a dataset
             callbacks=callbacks,
             verbose=1 if sys.stdout.isatty() else 2,
         )

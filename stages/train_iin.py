@@ -60,6 +60,7 @@ def main() -> None:
                 .shuffle(len(mean), seed=seed, reshuffle_each_iteration=True).batch(batch).prefetch(tf.data.AUTOTUNE))
         started = time.perf_counter()
         flow.fit(data, epochs=settings["epochs"], callbacks=[guard, LiveCurves(live)],
+                 shuffle=False,  # the dataset reshuffles every epoch, from the seed
                  verbose=1 if sys.stdout.isatty() else 2)
         train_seconds = time.perf_counter() - started
 

@@ -72,6 +72,7 @@ def main() -> None:
                                     f"{section}: base_learning_rate {settings['base_learning_rate']:g}")
         started = time.perf_counter()
         model.fit(shuffled_batches(x, settings["batch_size"], seed), epochs=settings["epochs"],
+                  shuffle=False,  # shuffled_batches reshuffles every epoch, from the seed
                   callbacks=[guard, LiveCurves(live)],
                   verbose=1 if sys.stdout.isatty() else 2)
         train_seconds = time.perf_counter() - started

@@ -66,6 +66,8 @@ def _keep_only_vae(folder: Path, params: dict) -> None:
     pipeline = yaml.safe_load((folder / "dvc.yaml").read_text())
     pipeline["vars"] = [{"models": {"vae": "vae"}}]
     pipeline["stages"] = {name: stage for name, stage in pipeline["stages"].items() if name in SMALL_STAGES}
+    plots = pipeline["stages"]["plots"]  # the page's figure folders: only those of the stages kept
+    plots["deps"] = [d for d in plots["deps"] if not d.startswith("reports/figures/") or d == "reports/figures/vae"]
     pipeline["metrics"] = [path for path in pipeline["metrics"] if "/vae/" in path]
     pipeline["plots"] = [plot for plot in pipeline["plots"] if
                          (next(iter(plot)).startswith("vae_") if isinstance(plot, dict)

@@ -1,6 +1,7 @@
 """End-to-end smoke run of the real dvc.yaml, with tiny params, in a temporary copy of the repo with
 every family (the fault tests use a smaller copy: tests/pipeline_copy.py)."""
 import json
+import re
 import sys
 
 import pytest
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.e2e
 MODELS = ("vae", "vae_wide", "exon", "biinfogan", "iin")
 PER_MODEL = ("embed", "evaluate_accuracy", "evaluate_fid", "dbscan_votemi")
 STAGES = {
-    "check_params", "download", "preprocess", "train_vae", "train_vae_wide", "train_exon", "train_biinfogan",
+    "check_params", "download", "preprocess", "export_images", "train_vae", "train_vae_wide", "train_exon", "train_biinfogan",
     "train_classifier", "plots", "train_iin_ae", "train_iin", "train_diin_ae", "train_diin", "evaluate_diin",
     "pre_design@4", "pre_design@16", "pre_design_figure", "exon_beta@5", "exon_beta@50", "path_latent_recon",
 } | {f"{stage}@{model}" for stage in PER_MODEL for model in MODELS}
@@ -143,11 +144,27 @@ def test_selection_table_rows_are_the_selected_images(repo):
     column = {name: header.index(name) for name in ("dataset_index", "true_label", "file_name")}
     selected = sorted((copy / "data/selection/vae/selected_image_folder").iterdir())
     assert sorted(row[column["file_name"]] for row in rows) == [p.name for p in selected]
+    shared = copy / "data/images/train"  # export_images: every training image, once for all models
     for row in rows:
         index = row[column["dataset_index"]]
         assert row[column["true_label"]] == int(train["y"][position_of[index]])
-        assert (copy / "data/selection/vae/image_folder" / row[column["file_name"]]).is_file()
+        image = shared / row[column["file_name"]]
+        assert image.read_bytes() == (copy / "data/selection/vae/selected_image_folder" / image.name).read_bytes()
     assert not any(isinstance(v, str) and v.startswith("=") for row in rows for v in row)
+
+
+def test_the_training_images_are_exported_once_for_every_model(repo):
+    from latentlab.data.image_files import image_file_name
+    from latentlab.io import load_npz
+
+    copy, _ = repo
+    train = load_npz(copy / "data/processed/train.npz")
+    shared = sorted(p.name for p in (copy / "data/images/train").iterdir())
+    assert shared == sorted(image_file_name(index) for index in train["index"])
+    for model in MODELS:  # a selection holds its picks and names the shared files: no copy of them all
+        folder = copy / "data/selection" / model
+        assert {p.name for p in folder.iterdir()} == {"selected_image_folder", "selection.xlsx", "picks.npz"}
+        assert len(list((folder / "selected_image_folder").iterdir())) == 20
 
 
 def test_training_curves_are_dvclive_folders_in_dvc_plots_and_metrics(repo):
@@ -241,13 +258,29 @@ def test_bad_params_stop_repro_naming_the_key(repo):
         (copy / "params.yaml").write_text(original)
 
 
-def test_tensorflow_stages_print_no_start_up_noise(repo):
+# What TensorFlow, absl, oneDNN and Keras may print on stderr and no stage may show: absl's note,
+# oneDNN's start-up line, any C++ log line in absl's format, Python warnings (Keras's on fit()).
+START_UP_NOISE = re.compile(r"absl::InitializeLog|oneDNN custom operations|`shuffle=True` was passed"
+                            r"|^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\]|\w+Warning: |^WARNING:(absl|tensorflow)")
+
+
+def test_tensorflow_stages_print_no_start_up_noise(repo, tmp_path, monkeypatch):
     copy, _ = repo
     _dvc("repro", cwd=copy)  # up to date first, whatever the tests before did
     result = _run([sys.executable, "stages/embed.py", "--family", "exon", "--model", "models/exon", "--data",
                    "data/processed", "--out", "data/embeddings/exon"], copy)
     assert result.stderr.strip() == "", result.stderr
     assert "Data and pipelines are up to date" in _dvc("status", cwd=copy).stdout  # and DVC's run's bytes
+    # A oneDNN stage (runtime.start(params, onednn=True)) fitting a tf.data dataset, the smallest of
+    # them, into a scratch folder; oneDNN and the log level are the stage's own choices, not the caller's.
+    for name in ("TF_ENABLE_ONEDNN_OPTS", "LATENTLAB_ONEDNN_CHOSEN", "TF_CPP_MIN_LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "iin"
+    result = _run([sys.executable, "stages/train_iin.py", "--data", "data/processed", "--autoencoder", "models/iin_ae",
+                   "--model", str(out / "model"), "--metrics", str(out / "metrics.json"), "--timing",
+                   str(out / "timing.json"), "--live", str(out / "live"), "--figures", str(out / "figures")], copy)
+    noise = [line for line in result.stderr.splitlines() if START_UP_NOISE.search(line)]
+    assert not noise, "\n".join(noise)
 
 
 def test_shrunk_sweeps_draw_only_the_runs_params_name(repo):

@@ -162,3 +162,17 @@ def test_a_process_without_onednn_imports_tensorflow_silently_on_any_cpu():
     probe = "from latentlab import seeding; seeding.make_deterministic(0)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=HERE.parent)
     assert result.returncode == 0 and result.stderr.strip() == "", result.stderr
+
+
+def test_a_process_with_onednn_imports_tensorflow_silently_unless_asked_to_log():
+    # oneDNN's start-up line (twice, each after absl's InitializeLog note) ignores TF_CPP_MIN_LOG_LEVEL;
+    # seeding.import_tensorflow holds it to the level, and level 0 still shows every line
+    probe = ("import sys; from latentlab import seeding; seeding.use_onednn(); seeding.make_deterministic(0); "
+             "print('after', file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TF_ENABLE_ONEDNN_OPTS", "LATENTLAB_ONEDNN_CHOSEN", "TF_CPP_MIN_LOG_LEVEL")}
+    quiet = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, cwd=HERE.parent)
+    assert quiet.returncode == 0 and quiet.stderr == "after\n", quiet.stderr  # stderr works after the import
+    shown = subprocess.run([sys.executable, "-c", probe], env={**env, "TF_CPP_MIN_LOG_LEVEL": "0"},
+                           capture_output=True, text=True, cwd=HERE.parent)
+    assert "oneDNN custom operations are on" in shown.stderr, shown.stderr

@@ -1,5 +1,7 @@
-"""Write a selection the way seed 002 hands it on: an image folder, a folder of the selected
-images, and a spreadsheet whose rows are the selected images themselves."""
+"""Write a selection the way seed 002 hands it on: a folder of the selected images and a
+spreadsheet whose rows are the selected images themselves. Seed 002's third part, the folder of
+every training image, is written once for all models (export_images: data/images/train/); the
+spreadsheet's `file_name` is a file's name there, and in the folder of the selected images."""
 from __future__ import annotations
 
 import re
@@ -7,28 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..data.image_files import image_file_name
 from ..io import atomic_path, rewrite_zip_reproducibly
 
 COLUMNS = ("dataset_index", "position", "cluster", "true_label", "mi_vote", "file_name")
-
-
-def image_file_name(dataset_index: int) -> str:
-    return f"{int(dataset_index):06d}.png"
-
-
-def write_png(image: np.ndarray, path: Path) -> None:
-    from PIL import Image
-
-    pixels = np.clip(np.rint(np.asarray(image) * 255.0), 0, 255).astype(np.uint8)
-    Image.fromarray(pixels[..., 0] if pixels.shape[-1] == 1 else pixels).save(path, format="PNG")
-
-
-def write_image_folder(images: np.ndarray, dataset_indices: np.ndarray, folder: Path) -> None:
-    from ..progress import progress
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for image, index in progress(zip(images, dataset_indices), total=len(images), desc="PNG", unit="img"):
-        write_png(image, folder / image_file_name(index))
 
 
 def write_selection_table(

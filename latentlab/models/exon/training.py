@@ -57,7 +57,7 @@ def fit_exon(config: EXoNConfig, settings: dict, x: np.ndarray, labeled: np.ndar
     batches = exon_batches(x, x[labeled], labels[labeled], batch, labeled_batch, seed)
     schedules = Schedules(epochs, settings["learning_rate"], settings["lr_decay_start"],
                           sorted(settings["lr_milestones"]), settings["lr_gamma"])
-    model.fit(batches, epochs=epochs, steps_per_epoch=steps,
+    model.fit(batches, epochs=epochs, steps_per_epoch=steps, shuffle=False,  # exon_batches shuffles, from the seed
               callbacks=[schedules, *(callbacks or [])], verbose=1 if sys.stdout.isatty() else 2)
     if settings["eval_ema"] > 0:  # fit() finalizes only a model's own `optimizer`, which EXoN has not
         model.classifier_optimizer.finalize_variable_values(model.classifier.trainable_variables)

@@ -1,0 +1,89 @@
+"""Noise bands of headline metrics (noise.yaml): how far a metric moves between runs that differ only
+by training seed or by machine, so a diff can say whether a change is beyond that. No TensorFlow."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Real
+from pathlib import Path
+
+import yaml
+
+SEED_SDS = 3.0  # a change within 3 seed standard deviations (or the measured machine move) is noise
+FIELDS = ("seed_sd", "seeds", "machine", "machine_relative", "source")
+
+
+class BandError(ValueError):
+    """A malformed noise.yaml entry; the message names the file, the metrics file and the key."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """One metric's measured spread. seed_sd: standard deviation over `seeds` training seeds (None
+    when not benched); machine: the largest move seen between two machines with the same params and
+    seed (None when not measured); machine_relative: the same move as a fraction of the value, for
+    metrics whose absolute move does not carry over from one value to another (a classifier-feature
+    FID moves with the classifier by a share of itself); source: the command (or README section)
+    that measured them."""
+    seed_sd: float | None
+    seeds: int
+    machine: float | None
+    source: str
+    machine_relative: float | None = None
+
+    @property
+    def half_width(self) -> float:
+        """The absolute part of the band: |change| up to this is within it whatever the value."""
+        return max(SEED_SDS * (self.seed_sd or 0.0), abs(self.machine or 0.0))
+
+    def limit(self, old_value: float) -> float:
+        """|change| from old_value up to this is within the band: the absolute part or the relative
+        machine move of old_value, whichever is wider."""
+        return max(self.half_width, (self.machine_relative or 0.0) * abs(old_value))
+
+
+def _number(value, name: str, where: str) -> float | None:
+    # bool is an int to Python, but `seed_sd: yes` is a typo, not a spread
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, Real) or value < 0:
+        raise BandError(f"{where}: {name} must be a number >= 0 or null, not {value!r}")
+    return float(value)
+
+
+def _band(entry, where: str) -> Band:
+    if not isinstance(entry, dict):
+        raise BandError(f"{where}: expected a mapping of {', '.join(FIELDS)}, not {entry!r}")
+    unknown = sorted(set(entry) - set(FIELDS))
+    if unknown:
+        raise BandError(f"{where}: unknown field {', '.join(map(str, unknown))}; the fields are {', '.join(FIELDS)}")
+    source = entry.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise BandError(f"{where}: source is required: the command that measured the band and where its numbers are")
+    seed_sd = _number(entry.get("seed_sd"), "seed_sd", where)
+    machine = _number(entry.get("machine"), "machine", where)
+    machine_relative = _number(entry.get("machine_relative"), "machine_relative", where)
+    seeds = entry.get("seeds", 0)
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 0:
+        raise BandError(f"{where}: seeds must be a whole number >= 0, not {seeds!r}")
+    if seed_sd is not None and seeds < 2:  # one seed has no spread
+        raise BandError(f"{where}: seed_sd {seed_sd:g} needs seeds >= 2 (the number of seeds it is over), not {seeds}")
+    if seed_sd is None and machine is None and machine_relative is None:
+        raise BandError(f"{where}: no measured spread (seed_sd, machine or machine_relative); "
+                        "a metric with no measurement gets no entry")
+    return Band(seed_sd, seeds, machine, source.strip(), machine_relative)
+
+
+def load_bands(path: str | Path = "noise.yaml") -> dict[str, dict[str, Band]]:
+    """{metrics file (as dvc names it, e.g. reports/metrics/train/exon.json): {dotted key: Band}}.
+    Raises BandError naming the entry when one is malformed."""
+    raw = yaml.safe_load(Path(path).read_text()) or {}
+    files = raw.get("bands") if isinstance(raw, dict) else None
+    if not isinstance(files, dict):
+        raise BandError(f"{path}: expected `bands:` mapping metrics files to {{dotted key: band}}")
+    bands: dict[str, dict[str, Band]] = {}
+    for file, keys in files.items():
+        if not isinstance(keys, dict):
+            raise BandError(f"{path}: {file}: expected a mapping of dotted metric keys to bands, not {keys!r}")
+        for key, entry in keys.items():
+            bands.setdefault(str(file), {})[str(key)] = _band(entry, f"{path}: {file}: {key}")
+    return bands
