@@ -2,7 +2,8 @@
 every stage that ran (from its "Running stage" line to the next stage's, so DVC's hashing and
 caching of its outputs count too) to reports/timing/repro.json and a table to
 reports/timing/repro.md. Stages that did not run keep the seconds of their last run, so the table
-always covers the whole pipeline; `last_run` says how long this `dvc repro` took and what it ran.
+always covers the whole pipeline; stages no longer in it (`dvc stage list`) leave the table;
+`last_run` says how long this `dvc repro` took and what it ran.
 
     python -m latentlab.repro_timing [dvc repro arguments]      # what `make repro` runs
 """
@@ -41,6 +42,13 @@ def table(record: dict) -> str:
         "\n\n" + note if note else "") + "\n"
 
 
+def pipeline_stages() -> set[str] | None:
+    """Every stage of the pipeline, foreach items included (None if dvc cannot list them)."""
+    listed = subprocess.run([sys.executable, "-m", "dvc", "stage", "list", "--all", "--name-only"],
+                            capture_output=True, text=True)
+    return set(listed.stdout.split()) if listed.returncode == 0 else None
+
+
 def main(argv: list[str]) -> int:
     started = time.monotonic()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
@@ -58,6 +66,8 @@ def main(argv: list[str]) -> int:
         path = FOLDER / "repro.json"
         record = json.loads(path.read_text()) if path.exists() else {"stages": {}}
         record["stages"].update(ran)
+        if (current := pipeline_stages()) is not None:
+            record["stages"] = {stage: s for stage, s in record["stages"].items() if stage in current}
         record["last_run"] = {"wall_seconds": round(end - started, 1), "stages_run": len(ran), "exit_code": code}
         FOLDER.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")

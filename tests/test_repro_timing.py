@@ -46,3 +46,7 @@ def test_a_repro_writes_every_stage_and_a_second_keeps_the_first_ones_seconds(tm
     second = json.loads((tmp_path / "reports/timing/repro.json").read_text())
     assert second["stages"]["one"] == first["stages"]["one"] and second["last_run"]["stages_run"] == 1
     assert "| one |" in (tmp_path / "reports/timing/repro.md").read_text()
+    (tmp_path / "dvc.yaml").write_text((tmp_path / "dvc.yaml").read_text().split("  two:")[0])  # two leaves
+    _run([sys.executable, "-m", "latentlab.repro_timing", "--force", "one"], tmp_path)
+    third = json.loads((tmp_path / "reports/timing/repro.json").read_text())
+    assert set(third["stages"]) == {"one"} and "| two |" not in (tmp_path / "reports/timing/repro.md").read_text()
