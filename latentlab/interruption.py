@@ -4,18 +4,23 @@ Python turns SIGINT into a KeyboardInterrupt at the next bytecode of the main th
 that catches BaseException (or wraps the error in its own) can lose it: a stage interrupted at
 such a moment then either finished and kept its outputs or died with a traceback. The handler
 here also remembers the signal, so the atomic writers (latentlab.io) refuse to put any output in
-place afterwards and the stage's runner (latentlab.cli) still reports the interruption."""
+place afterwards and the stage's runner (latentlab.cli) still reports the interruption. Inside
+`held()` the KeyboardInterrupt waits for the block's end, for steps that must not stop half-way."""
 from __future__ import annotations
 
+import contextlib
 import signal
+from typing import Iterator
 
 _interrupted = False
+_held = 0
 
 
 def _on_sigint(signum, frame):
     global _interrupted
     _interrupted = True
-    raise KeyboardInterrupt
+    if not _held:
+        raise KeyboardInterrupt
 
 
 def install() -> None:
@@ -32,3 +37,16 @@ def refuse_if_interrupted() -> None:
     """Raise KeyboardInterrupt if Ctrl-C came, even if whoever caught it went on."""
     if _interrupted:
         raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Ctrl-C inside the block raises only when the block ends (and only with install()'s handler)."""
+    global _held
+    _held += 1
+    try:
+        yield
+    finally:
+        _held -= 1
+    if not _held:
+        refuse_if_interrupted()

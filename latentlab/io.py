@@ -14,11 +14,11 @@ import os
 import shutil
 import zipfile
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import Callable, ContextManager, Iterator, Mapping
 
 import numpy as np
 
-from .interruption import refuse_if_interrupted
+from .interruption import held, refuse_if_interrupted
 
 # The earliest date a zip can hold: a fixed stamp makes identical arrays give identical files.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -70,6 +70,14 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             shutil.rmtree(tmp_path)
+
+
+def enter_outputs(stack: contextlib.ExitStack, *managers: ContextManager) -> tuple:
+    """Enter each output's context manager (atomic_dir, live_folder) on `stack`, with Ctrl-C held
+    until all are registered: one that came between a manager's set-up (an old output moved aside)
+    and its registration on the stack would skip the clean-up that puts the old output back."""
+    with held():
+        return tuple(stack.enter_context(manager) for manager in managers)
 
 
 def _refuse_non_finite(data, where: str = "") -> None:

@@ -37,3 +37,43 @@ def test_a_lost_ctrl_c_still_ends_the_stage_and_keeps_nothing(tmp_path, how):
     assert result.returncode == 130, result.stderr
     assert result.stderr.strip().splitlines() == ["train_x: interrupted; nothing of this run was kept"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["train_x.py"]  # no model, no leftover
+
+
+SETUP = textwrap.dedent("""
+    import contextlib, os, shutil, signal, sys
+    from pathlib import Path
+    from latentlab.cli import run_stage
+    from latentlab.io import atomic_dir, enter_outputs
+
+    @contextlib.contextmanager
+    def old_curves_aside(folder):  # as live_folder: the old output waits beside, back on failure
+        aside = folder.with_name("aside")
+        os.replace(folder, aside)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C between the move and the clean-up's registration
+        try:
+            yield folder
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            os.replace(aside, folder)
+            raise
+
+    def main():
+        with contextlib.ExitStack() as stack:
+            model, curves = enter_outputs(stack, atomic_dir(sys.argv[1] + "/model"),
+                                          old_curves_aside(Path(sys.argv[1]) / "curves"))
+            (curves / "new.tsv").write_text("this run")
+
+    run_stage(main)
+""")
+
+
+def test_ctrl_c_while_outputs_are_set_up_puts_every_old_output_back(tmp_path):
+    script = tmp_path / "train_y.py"
+    script.write_text(SETUP)
+    (tmp_path / "curves").mkdir()
+    (tmp_path / "curves/old.tsv").write_text("the last run")
+    result = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines() == ["train_y: interrupted; nothing of this run was kept"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["curves", "train_y.py"]
+    assert [p.name for p in (tmp_path / "curves").iterdir()] == ["old.tsv"]
