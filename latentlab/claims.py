@@ -12,6 +12,8 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
+from .dotted import flatten
+
 METRICS_DIR = PurePosixPath("reports/metrics")  # claims name metrics files as dvc does: under this folder
 OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
 MISSING = "—"  # a cell with nothing to show: no metric, no band
@@ -149,17 +151,6 @@ def load_claims(path: str | Path = "claims.yaml") -> list[Claim]:
 
 
 # -- evaluation -------------------------------------------------------------------------------------
-
-def flatten(metrics: dict, prefix: str = "") -> dict[str, object]:
-    """Nested metrics as {dotted key: leaf}, the names `dvc metrics` gives them."""
-    flat = {}
-    for key, value in metrics.items():
-        if isinstance(value, dict):
-            flat.update(flatten(value, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
-
 
 def _file_metrics(table: dict[str, dict[str, dict]], file: str) -> dict | None:
     """One file's metrics from collect_metrics's {group: {name: metrics}}; None when absent (or left

@@ -22,6 +22,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dotted import flatten
 from .noise import SEED_SDS, Band, BandError, load_bands
 
 METRICS_FOLDER = "reports/metrics"  # how dvc names a file of a --folders folder: this prefix + its path
@@ -49,18 +50,6 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def flatten(metrics: dict, prefix: str = "") -> dict[str, object]:
-    """dvc's view of a metrics file: nested keys joined by '.', lists kept whole as their text."""
-    flat = {}
-    for key, value in metrics.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(flatten(value, f"{name}."))
-        else:
-            flat[name] = str(value) if isinstance(value, list) else value
-    return flat
-
-
 def read_folder(folder: str | Path) -> dict[str, dict[str, object]]:
     """{file as dvc names it (reports/metrics/...): flattened metrics} for every JSON file in folder."""
     folder = Path(folder)
@@ -73,7 +62,8 @@ def read_folder(folder: str | Path) -> dict[str, dict[str, object]]:
         except (OSError, json.JSONDecodeError) as error:
             raise CompareError(f"{path}: not a readable JSON metrics file ({error})") from None
         if isinstance(data, dict):
-            files[f"{METRICS_FOLDER}/{path.relative_to(folder).as_posix()}"] = flatten(data)
+            files[f"{METRICS_FOLDER}/{path.relative_to(folder).as_posix()}"] = {
+                key: str(value) if isinstance(value, list) else value for key, value in flatten(data).items()}
     return files
 
 

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .dotted import flatten
 from .params import ParamsError, read_yaml, validate
 
 PROFILES = Path("profiles")
@@ -32,18 +33,6 @@ def load_profile(name: str, folder: str | Path = PROFILES) -> dict:
     if not isinstance(profile, dict) or not profile:
         raise ParamsError(f"{path}: expected params sections (e.g. `biinfogan:` with keys), got {type(profile).__name__}")
     return profile
-
-
-def flatten(nested: dict, prefix: str = "") -> dict[str, Any]:
-    """{"a": {"b": 1}} -> {"a.b": 1}: DVC's dotted keys (lists stay whole)."""
-    flat: dict[str, Any] = {}
-    for key, value in nested.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(flatten(value, dotted + "."))
-        else:
-            flat[dotted] = value
-    return flat
 
 
 def merged(params: dict, profile: dict) -> dict:

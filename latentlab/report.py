@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .claims import spread_text
+from .dotted import flatten
 
 
 def collect_metrics(folder: str | Path, models: list[str] | None = None) -> dict[str, dict[str, dict]]:
@@ -29,19 +30,15 @@ def _cell(value) -> str:
     return str(value)
 
 
-def metric_rows(metrics: dict, prefix: str = "") -> list[tuple[str, object]]:
+def _class_mapping(value: dict) -> bool:
+    return bool(value) and all(str(k).isdigit() and not isinstance(v, dict) for k, v in value.items())
+
+
+def metric_rows(metrics: dict) -> list[tuple[str, object]]:
     """(dotted key, value), the names `dvc metrics` gives; a mapping keyed by numbers (a class
     mapping, '0' -> 5) stays one cell, `0:5 1:6 ...`, as ten rows of it would say less."""
-    rows = []
-    for key, value in metrics.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value and all(str(k).isdigit() and not isinstance(v, dict) for k, v in value.items()):
-            rows.append((name, " ".join(f"{k}:{_cell(v)}" for k, v in value.items())))
-        elif isinstance(value, dict):
-            rows.extend(metric_rows(value, f"{name}."))
-        else:
-            rows.append((name, value))
-    return rows
+    return [(key, " ".join(f"{k}:{_cell(v)}" for k, v in value.items()) if isinstance(value, dict) else value)
+            for key, value in flatten(metrics, whole=_class_mapping).items()]
 
 
 def _md(text) -> str:

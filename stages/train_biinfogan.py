@@ -7,7 +7,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, load_npz, write_json
+from latentlab.io import atomic_dir, enter_outputs, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -49,9 +49,8 @@ def main() -> None:
     labeled = "y" in test and (test["y"] >= 0).all()
 
     with contextlib.ExitStack() as stack:
-        model_dir = stack.enter_context(atomic_dir(args.model))
-        figures = stack.enter_context(atomic_dir(args.figures))
-        live = stack.enter_context(live_folder(args.live))
+        model_dir, figures, live = enter_outputs(
+            stack, atomic_dir(args.model), atomic_dir(args.figures), live_folder(args.live))
 
         guard = StopOnNonFiniteLoss("train_biinfogan", f"biinfogan.learning_rate_d {settings['learning_rate_d']:g}, "
                                     f"biinfogan.learning_rate_ge {settings['learning_rate_ge']:g}", monitor="ge_loss")

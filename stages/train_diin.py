@@ -8,7 +8,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, load_npz, write_json
+from latentlab.io import atomic_dir, enter_outputs, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -49,7 +49,10 @@ def main() -> None:
     if not autoencoder.config.colorful:
         raise ValueError(f"{args.autoencoder}: not a ColorfulMNIST autoencoder (train it with train_diin_ae)")
     started = time.perf_counter()
-    pairs = colorful_pairs_posteriors(autoencoder, train["x"], train["y"], settings["epochs"], seed)
+    # a fresh set of pairs every epoch, as the original draws them, or `pair_sets` sets in turn (the
+    # encoding then costs less; T still draws a new z from each posterior at every step)
+    pair_sets = min(settings["pair_sets"] or settings["epochs"], settings["epochs"])
+    pairs = colorful_pairs_posteriors(autoencoder, train["x"], train["y"], pair_sets, seed)
     encode_seconds = time.perf_counter() - started
     config = FlowConfig.from_params(settings, autoencoder.config.z_dim, seed, factor_sizes=settings["factor_sizes"])
     batch, per_epoch = settings["batch_size"], len(train["x"])
@@ -60,16 +63,15 @@ def main() -> None:
         data_initialise(flow.network, first_batch_z(pairs["mean1"][:per_epoch], pairs["logvar1"][:per_epoch], batch, seed))
 
     with contextlib.ExitStack() as stack:
-        model_dir = stack.enter_context(atomic_dir(args.model))
-        live = stack.enter_context(live_folder(args.live))
+        model_dir, live = enter_outputs(stack, atomic_dir(args.model), live_folder(args.live))
         guard = StopOnNonFiniteLoss("train_diin", f"iin.base_learning_rate {settings['base_learning_rate']:g}")
         order = ("mean1", "logvar1", "mean2", "logvar2", "factor")
-        # every epoch's pairs in a row: with steps_per_epoch set, fit() carries on through them
+        # the sets of pairs in a row, over again: with steps_per_epoch set, fit() carries on through them
         data = (tf.data.Dataset.from_tensor_slices(tuple(pairs[k] for k in order))
-                .batch(batch, drop_remainder=True).prefetch(tf.data.AUTOTUNE))
+                .batch(batch, drop_remainder=True).repeat().prefetch(tf.data.AUTOTUNE))
         started = time.perf_counter()
         flow.fit(data, epochs=settings["epochs"], steps_per_epoch=steps,
-                 shuffle=False,  # each epoch's pairs are new random draws, from the seed: in order on purpose
+                 shuffle=False,  # each set of pairs is a new random draw, from the seed: in order on purpose
                  callbacks=[guard, LiveCurves(live)],
                  verbose=1 if sys.stdout.isatty() else 2)
         train_seconds = time.perf_counter() - started

@@ -5,7 +5,7 @@ import contextlib
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, load_npz, write_json
+from latentlab.io import atomic_dir, enter_outputs, load_npz, write_json
 from latentlab.params import ParamsError, load_params
 
 
@@ -47,9 +47,8 @@ def main() -> None:
     x_train, x_test = to_symmetric_range(train["x"]), to_symmetric_range(test["x"])
 
     with contextlib.ExitStack() as stack:
-        model_dir = stack.enter_context(atomic_dir(args.model))
-        figures = stack.enter_context(atomic_dir(args.figures))
-        live = stack.enter_context(live_folder(args.live))
+        model_dir, figures, live = enter_outputs(
+            stack, atomic_dir(args.model), atomic_dir(args.figures), live_folder(args.live))
         started = time.perf_counter()
         guard = StopOnNonFiniteLoss("train_exon", f"exon.learning_rate {settings['learning_rate']:g}, "
                                     f"exon.lambda1 {settings['lambda1']:g}, exon.beta {settings['beta']:g}")

@@ -7,7 +7,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, load_npz, write_json
+from latentlab.io import atomic_dir, enter_outputs, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -52,9 +52,8 @@ def main() -> None:
         data_initialise(flow.network, first_batch_z(mean, logvar, batch, seed))  # ActNorm from a first batch
 
     with contextlib.ExitStack() as stack:
-        model_dir = stack.enter_context(atomic_dir(args.model))
-        figures = stack.enter_context(atomic_dir(args.figures))
-        live = stack.enter_context(live_folder(args.live))
+        model_dir, figures, live = enter_outputs(
+            stack, atomic_dir(args.model), atomic_dir(args.figures), live_folder(args.live))
         guard = StopOnNonFiniteLoss("train_iin", f"iin.base_learning_rate {settings['base_learning_rate']:g}")
         data = (tf.data.Dataset.from_tensor_slices((mean, logvar))
                 .shuffle(len(mean), seed=seed, reshuffle_each_iteration=True).batch(batch).prefetch(tf.data.AUTOTUNE))

@@ -7,7 +7,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, load_npz, write_json
+from latentlab.io import atomic_dir, enter_outputs, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -65,9 +65,8 @@ def main() -> None:
         model.initialise(x[np.random.default_rng(seed).permutation(len(x))[: settings["batch_size"]]])
 
     with contextlib.ExitStack() as stack:
-        model_dir = stack.enter_context(atomic_dir(args.model))
-        figures = stack.enter_context(atomic_dir(args.figures))
-        live = stack.enter_context(live_folder(args.live))
+        model_dir, figures, live = enter_outputs(
+            stack, atomic_dir(args.model), atomic_dir(args.figures), live_folder(args.live))
         guard = StopOnNonFiniteLoss(f"train_{'d' if args.colorful else ''}iin_ae",
                                     f"{section}: base_learning_rate {settings['base_learning_rate']:g}")
         started = time.perf_counter()

@@ -5,7 +5,7 @@ import sys
 import time
 
 from latentlab.cli import run_stage
-from latentlab.io import atomic_dir, load_npz, write_json
+from latentlab.io import atomic_dir, enter_outputs, load_npz, write_json
 from latentlab.params import load_params
 
 
@@ -45,10 +45,8 @@ def main() -> None:
         model.compile(optimizer=keras.optimizers.Adam(settings["learning_rate"]), **runtime.compile_options)
 
     with contextlib.ExitStack() as stack:
-        model_dir = stack.enter_context(atomic_dir(args.model))
-        figures = stack.enter_context(atomic_dir(args.figures))
-        epoch_maps = stack.enter_context(atomic_dir(args.epoch_maps))
-        live = stack.enter_context(live_folder(args.live))
+        model_dir, figures, epoch_maps, live = enter_outputs(
+            stack, atomic_dir(args.model), atomic_dir(args.figures), atomic_dir(args.epoch_maps), live_folder(args.live))
 
         guard = StopOnNonFiniteLoss(f"train_{section}", f"vae.learning_rate {settings['learning_rate']:g}, "
                                     f"vae.batch_size {settings['batch_size']}, vae.beta {settings['beta']:g}")

@@ -44,7 +44,7 @@ def pytest_xdist_make_scheduler(config, log):
 
 @pytest.fixture(scope="session")
 def tiny_repo(tmp_path_factory):
-    """(folder, output of its first `dvc repro`): the project with tiny params, reproduced once
+    """(folder, its first `dvc repro`, a CompletedProcess): the project with tiny params, reproduced once
     and shared by the end-to-end tests (each puts back what it changes)."""
     from pipeline_copy import make_tiny_copy
 

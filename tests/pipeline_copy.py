@@ -27,7 +27,7 @@ TINY = {
     "iin_ae": {"epochs": 1, "width": 0.0625, "z_dim": 8},
     "diin_ae": {"epochs": 1},
     "iin": {"epochs": 1, "n_blocks": 2, "hidden_dim": 16},
-    "diin": {"epochs": 1, "factor_sizes": [3, 3, 2]},
+    "diin": {"epochs": 2, "pair_sets": 1, "factor_sizes": [3, 3, 2], "hidden_dim": 16},  # 2 epochs over 1 set
     "fid": {"n_samples": 200},
     "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto", "eps_per_model": {"vae_wide": 3.0}},
 }
@@ -76,9 +76,9 @@ def _keep_only_vae(folder: Path, params: dict) -> None:
     params["votemi"]["eps_per_model"] = {}  # it may name only models of dvc.yaml
 
 
-def make_tiny_copy(folder: Path, small: bool = False) -> str:
+def make_tiny_copy(folder: Path, small: bool = False) -> subprocess.CompletedProcess:
     """Copy the project into `folder`, shrink its params (and with `small` its pipeline), commit it
-    to a new git repo and `dvc repro` it once; return that run's output."""
+    to a new git repo and `dvc repro` it once; return that run (its stdout and stderr)."""
     listed = _run(["git", "ls-files", "-co", "--exclude-standard"], ROOT).stdout.split("\n")
     for name in filter(None, listed):
         source = ROOT / name
@@ -94,4 +94,4 @@ def make_tiny_copy(folder: Path, small: bool = False) -> str:
     _run(["git", "init", "-q"], folder)
     _run(["git", "add", "-A"], folder)
     _run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "copy"], folder)
-    return _dvc("repro", cwd=folder).stdout
+    return _dvc("repro", cwd=folder)

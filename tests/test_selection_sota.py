@@ -2,9 +2,11 @@
 known: fast, no TensorFlow."""
 import warnings
 
+import warnings
+
 import numpy as np
 import pytest
-from scipy.spatial.distance import cdist
+from scipy.spatial.distance import cdist, pdist
 
 from latentlab.selection.baselines import probcover_radius_grid, probcover_selection, typiclust_selection
 
@@ -144,3 +146,21 @@ def test_budget_out_of_range():
         typiclust_selection(z, 11, seed=0)
     with pytest.raises(ValueError):
         probcover_selection(z, 0, seed=0)
+
+
+def test_probcover_finds_a_pure_radius_where_nearest_codes_cross_clusters():
+    """Isotropic 30-d codes cut into 10 k-means clusters (as a GAN encoder's codes can be): nearest
+    neighbours often lie in other clusters, so even the 1e-4 quantile of the distances is impure.
+    The grid reaches down to the smallest distance, whose balls hold one code each, and the rule
+    finds a pure radius below that quantile, without skactiveml's warning."""
+    from sklearn.cluster import KMeans
+
+    z = np.random.default_rng(0).standard_normal((2000, 30))
+    labels = KMeans(n_clusters=10, n_init=10, random_state=0).fit_predict(z)
+    old_smallest = np.quantile(pdist(z), 1e-4)
+    assert purity(z, labels, old_smallest) < 0.95
+    assert probcover_radius_grid(z)[0] == pdist(z).min()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, radius = probcover_selection(z, 10, seed=0, n_classes=10)
+    assert purity(z, labels, radius) >= 0.95 and radius < old_smallest

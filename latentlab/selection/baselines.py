@@ -107,13 +107,19 @@ def _radius_grid(distances: np.ndarray) -> np.ndarray:
     at levels spaced geometrically from 1e-4 to 1 (fine among the small distances, where the
     chosen radius usually lies), joined with 41 distances spaced geometrically from the 1e-4
     quantile to the largest distance (so a gap in the distances, e.g. between well separated
-    clusters, leaves no gap in the grid). The largest distance always fails the purity rule when
-    there are >= 2 clusters."""
+    clusters, leaves no gap in the grid). Below the 1e-4 quantile, 8 more quantiles reach down to
+    the smallest distance, where no ball holds another code but the closest pair's, so nearly
+    every ball is pure: the purity rule has a candidate (a 30-d code can be impure already at the
+    1e-4 quantile). The largest
+    distance always fails the purity rule when there are >= 2 clusters."""
     pairs = np.concatenate([row[i + 1:] for i, row in enumerate(distances)])  # the upper triangle
     quantiles = np.quantile(pairs, np.geomspace(1e-4, 1.0, 41))
     low, high = quantiles[0], quantiles[-1]
     spaced = np.geomspace(low, high, 41) if low > 0 else np.linspace(low, high, 41)
-    return np.unique(np.r_[quantiles, spaced])
+    levels = np.geomspace(1.0 / len(pairs), 1e-4, 9)[:-1] if len(pairs) > 1e4 else np.zeros(1)
+    levels[0] = 0.0  # the smallest distance itself
+    smallest = np.quantile(pairs, levels)
+    return np.unique(np.r_[smallest, quantiles, spaced])
 
 
 def probcover_radius_grid(z: np.ndarray) -> np.ndarray:
@@ -139,7 +145,7 @@ def probcover_selection(
     `seed`) gives pseudo-labels; the purity of a radius is the fraction of codes whose closed
     delta-ball (Euclidean, distance <= delta) holds only codes of their own pseudo-class; it can
     only fall as delta grows, and the largest candidate with purity >= `purity` is used. The
-    candidates are `deltas`, by default `probcover_radius_grid(z)` (81 radii: quantiles of the
+    candidates are `deltas`, by default `probcover_radius_grid(z)` (up to 89 radii: quantiles of the
     pairwise distances and a geometric ladder up to the largest; see `_radius_grid`). A single
     value in `deltas` fixes the radius without the purity rule. If even the smallest candidate is
     impure, skactiveml warns and uses it.

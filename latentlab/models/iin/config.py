@@ -19,6 +19,10 @@ def optional_step() -> Rule:
     return Rule("null or an integer >= 0", lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 0))
 
 
+def optional_count() -> Rule:
+    return Rule("null or an integer >= 1", lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 1))
+
+
 def factor_sizes() -> Rule:
     return Rule("a list of integers >= 1 (digit, colour, residual)",
                 lambda v: isinstance(v, list) and len(v) == len(FACTOR_NAMES)
@@ -57,10 +61,14 @@ PARAMS = {
         "epochs": integer(1),
         "decay_start": optional_step(),
     },
-    "diin": {
+    "diin": {  # its flow keys replace iin's, so IIN and D-IIN can take their own schedules
         "factor_sizes": factor_sizes(),
         "rho": number(0.0, 1.0, open_min=True),
+        "hidden_dim": integer(1),
+        "base_learning_rate": number(0.0, open_min=True),
         "epochs": integer(1),
+        "decay_start": optional_step(),
+        "pair_sets": optional_count(),  # sets of pairs encoded, cycled through by the epochs; null = one per epoch
     },
 }
 
