@@ -27,7 +27,7 @@ TINY = {
     "iin_ae": {"epochs": 1, "width": 0.0625, "z_dim": 8},
     "diin_ae": {"epochs": 1},
     "iin": {"epochs": 1, "n_blocks": 2, "hidden_dim": 16},
-    "diin": {"epochs": 2, "pair_sets": 1, "factor_sizes": [3, 3, 2], "hidden_dim": 16},  # 2 epochs over 1 set
+    "diin": {"epochs": 2, "pair_sets": 1, "factor_sizes": [3, 3, 2], "n_blocks": 2, "hidden_dim": 16},  # 2 epochs over 1 set
     "fid": {"n_samples": 200},
     "votemi": {"budget": 20, "candidates": 5, "random_repeats": 2, "eps": "auto", "eps_per_model": {"vae_wide": 3.0}},
 }

@@ -204,7 +204,9 @@ def test_same_params_give_identical_metrics(repo):
         ("biinfogan", "learning_rate_d", 0.0004, {"check_params", "train_biinfogan"}),
         ("biinfogan", "d_batch", "separate", {"check_params", "train_biinfogan"}),
         # a flow key never retrains an autoencoder; iin's keys are D-IIN's too, but for those diin replaces
-        ("iin", "n_blocks", 3, {"check_params", "train_iin", "train_diin"}),
+        ("iin", "hidden_depth", 1, {"check_params", "train_iin", "train_diin"}),
+        ("iin", "n_blocks", 3, {"check_params", "train_iin"}),
+        ("diin", "n_blocks", 3, {"check_params", "train_diin"}),
         ("iin", "hidden_dim", 8, {"check_params", "train_iin"}),
         ("iin", "epochs", 2, {"check_params", "train_iin"}),
         ("diin", "hidden_dim", 8, {"check_params", "train_diin"}),

@@ -47,7 +47,7 @@ SPEC_NUMBERS = {
     "iin.n_blocks": 12, "iin.hidden_dim": 512, "iin.hidden_depth": 2, "iin.init": "original",
     "iin.base_learning_rate": 4.5e-6, "iin.beta1": 0.5, "iin.beta2": 0.9, "iin.batch_size": 25, "iin.epochs": 50,
     "iin.decay_start": 100001,
-    "diin.factor_sizes": [22, 22, 20], "diin.rho": 0.975, "diin.hidden_dim": 512, "diin.base_learning_rate": 4.5e-6,
+    "diin.factor_sizes": [22, 22, 20], "diin.rho": 0.975, "diin.n_blocks": 12, "diin.hidden_dim": 512, "diin.base_learning_rate": 4.5e-6,
     "diin.epochs": 50, "diin.decay_start": 100001, "diin.pair_sets": None,
     # 4. Vote-MI (the seed's DBSCAN min_samples 25; its steps are the `seed` rule)
     "votemi.min_samples": 25, "votemi.rule": "seed",

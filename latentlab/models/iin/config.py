@@ -64,6 +64,7 @@ PARAMS = {
     "diin": {  # its flow keys replace iin's, so IIN and D-IIN can take their own schedules
         "factor_sizes": factor_sizes(),
         "rho": number(0.0, 1.0, open_min=True),
+        "n_blocks": integer(1),
         "hidden_dim": integer(1),
         "base_learning_rate": number(0.0, open_min=True),
         "epochs": integer(1),
