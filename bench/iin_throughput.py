@@ -2,8 +2,8 @@
 
 For the autoencoder (train_iin_ae), the flow (train_iin) and D-IIN's flow (train_diin), at the
 default params: steps per second of the stage's fit() (its train_step, metric trackers and tf.data
-input, compiled with the stages' runtime.steps_per_execution) and of a bare tf.function step computing the same loss with the same optimizer,
-on the embedded training split. Each is warmed up first, then timed in short rounds taken in
+input, compiled with the stages' runtime.steps_per_execution) and of a bare tf.function step
+computing the same loss with the same optimizer, on the embedded training split. Each is warmed up first, then timed in short rounds taken in
 turn, and the best round of each is kept; the table gives fit / loop.
 Run: python bench/iin_throughput.py [--steps N --rounds R]   (TF_ENABLE_ONEDNN_OPTS=0 to compare without oneDNN)
 """
@@ -85,8 +85,10 @@ def main() -> None:
                 loss = step(next(iterator))
             float(loss)
 
-        fit_rate, loop_rate = best_rates([lambda n: fitted.fit(data, epochs=1, steps_per_epoch=n, shuffle=False, verbose=0), loop],
-                                         args.steps, args.rounds)
+        def fit(n):
+            fitted.fit(data, epochs=1, steps_per_epoch=n, shuffle=False, verbose=0)
+
+        fit_rate, loop_rate = best_rates([fit, loop], args.steps, args.rounds)
         rows.append((name, fit_rate, loop_rate))
 
     # the autoencoder

@@ -196,6 +196,8 @@ def spread_text(band) -> str:
     parts = []
     if band.seed_sd is not None:
         parts.append(f"sd {band.seed_sd:.2g} ({band.seeds} seeds)")
+    if band.run_seed_sd is not None:
+        parts.append(f"sd {band.run_seed_sd:.2g} ({band.runs} whole runs)")
     if band.machine is not None:
         parts.append(f"machines {abs(band.machine):.2g}")
     if band.machine_relative is not None:  # a FID's machine move, a share of its value

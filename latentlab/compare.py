@@ -113,6 +113,8 @@ def describe(band: Band, old: float) -> tuple[float, str]:
     parts = []  # (width, what it is) of each measured part; the widest sets the band
     if band.seed_sd is not None:
         parts.append((SEED_SDS * band.seed_sd, f"{SEED_SDS:g} sd of {band.seeds} seeds"))
+    if band.run_seed_sd is not None:
+        parts.append((SEED_SDS * band.run_seed_sd, f"{SEED_SDS:g} sd of {band.runs} whole runs"))
     if band.machine is not None:
         parts.append((abs(band.machine), "machine"))
     if band.machine_relative is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 SEED_SDS = 3.0  # a change within 3 seed standard deviations (or the measured machine move) is noise
-FIELDS = ("seed_sd", "seeds", "machine", "machine_relative", "source")
+FIELDS = ("seed_sd", "seeds", "run_seed_sd", "runs", "machine", "machine_relative", "source")
 
 
 class BandError(ValueError):
@@ -23,17 +23,21 @@ class Band:
     seed (None when not measured); machine_relative: the same move as a fraction of the value, for
     metrics whose absolute move does not carry over from one value to another (a classifier-feature
     FID moves with the classifier by a share of itself); source: the command (or README section)
-    that measured them."""
+    that measured them; run_seed_sd: standard deviation over `runs` whole default runs that differ
+    only in params.yaml's `seed` (bench/run_seeds.py: every stage retrained, the classifier and the
+    latents included, which a stage's seed bench holds fixed)."""
     seed_sd: float | None
     seeds: int
     machine: float | None
     source: str
     machine_relative: float | None = None
+    run_seed_sd: float | None = None
+    runs: int = 0
 
     @property
     def half_width(self) -> float:
         """The absolute part of the band: |change| up to this is within it whatever the value."""
-        return max(SEED_SDS * (self.seed_sd or 0.0), abs(self.machine or 0.0))
+        return max(SEED_SDS * (self.seed_sd or 0.0), SEED_SDS * (self.run_seed_sd or 0.0), abs(self.machine or 0.0))
 
     def limit(self, old_value: float) -> float:
         """|change| from old_value up to this is within the band: the absolute part or the relative
@@ -62,15 +66,23 @@ def _band(entry, where: str) -> Band:
     seed_sd = _number(entry.get("seed_sd"), "seed_sd", where)
     machine = _number(entry.get("machine"), "machine", where)
     machine_relative = _number(entry.get("machine_relative"), "machine_relative", where)
-    seeds = entry.get("seeds", 0)
-    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 0:
-        raise BandError(f"{where}: seeds must be a whole number >= 0, not {seeds!r}")
-    if seed_sd is not None and seeds < 2:  # one seed has no spread
-        raise BandError(f"{where}: seed_sd {seed_sd:g} needs seeds >= 2 (the number of seeds it is over), not {seeds}")
-    if seed_sd is None and machine is None and machine_relative is None:
-        raise BandError(f"{where}: no measured spread (seed_sd, machine or machine_relative); "
+    seeds = _count(entry, "seeds", seed_sd, "seed_sd", where)
+    run_seed_sd = _number(entry.get("run_seed_sd"), "run_seed_sd", where)
+    runs = _count(entry, "runs", run_seed_sd, "run_seed_sd", where)
+    if seed_sd is None and run_seed_sd is None and machine is None and machine_relative is None:
+        raise BandError(f"{where}: no measured spread (seed_sd, run_seed_sd, machine or machine_relative); "
                         "a metric with no measurement gets no entry")
-    return Band(seed_sd, seeds, machine, source.strip(), machine_relative)
+    return Band(seed_sd, seeds, machine, source.strip(), machine_relative, run_seed_sd, runs)
+
+
+def _count(entry: dict, name: str, sd: float | None, sd_name: str, where: str) -> int:
+    """The number of seeds (or runs) an sd is over: a whole number, at least 2 when there is an sd."""
+    count = entry.get(name, 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise BandError(f"{where}: {name} must be a whole number >= 0, not {count!r}")
+    if sd is not None and count < 2:  # one seed has no spread
+        raise BandError(f"{where}: {sd_name} {sd:g} needs {name} >= 2 (the number it is over), not {count}")
+    return count
 
 
 def load_bands(path: str | Path = "noise.yaml") -> dict[str, dict[str, Band]]:

@@ -37,8 +37,8 @@ def diff_of(changes: dict) -> dict:
                    for key, (old, new) in changes.items()}}
 
 
-def verdicts(tmp_path: Path, changes: dict) -> dict:
-    return {row.metric: row.verdict for row in judge(diff_of(changes), load_bands(bands_file(tmp_path)))}
+def verdicts(tmp_path: Path, changes: dict, bands: str = BANDS) -> dict:
+    return {row.metric: row.verdict for row in judge(diff_of(changes), load_bands(bands_file(tmp_path, bands)))}
 
 
 def test_a_change_inside_its_band_is_within_and_outside_beyond(tmp_path):
@@ -81,6 +81,15 @@ def test_the_band_is_the_widest_of_its_parts():
     assert compare.describe(both, 10.0)[1] == "±3 (3 sd of 3 seeds)"
 
 
+def test_a_whole_run_band_widens_a_stage_seed_band(tmp_path):
+    text = BANDS + '    elbo: {seed_sd: 0.01, seeds: 3, run_seed_sd: 0.1, runs: 3, source: "run_seeds.py"}\n'
+    band = load_bands(bands_file(tmp_path, text))[FILE]["elbo"]
+    assert (band.run_seed_sd, band.runs, band.half_width) == (0.1, 3, pytest.approx(0.3))
+    assert compare.describe(band, -150.0)[1] == "±0.3 (3 sd of 3 whole runs)"
+    assert verdicts(tmp_path, {"elbo": (-150.0, -150.25)}, text) == {"elbo": WITHIN}
+    assert verdicts(tmp_path, {"elbo": (-150.0, -150.35)}, text) == {"elbo": BEYOND}
+
+
 def test_a_banded_metric_missing_on_one_side_is_beyond(tmp_path):
     assert verdicts(tmp_path, {"acc": (None, 0.9)}) == {"acc": BEYOND}
     rows = judge(diff_of({"acc": (0.9, None)}), load_bands(bands_file(tmp_path)))
@@ -101,6 +110,8 @@ def test_rows_beyond_come_first(tmp_path):
     ('{machine_relative: [0.2], source: "b"}', "machine_relative must be a number >= 0"),
     ('{seed_sd: 0.01, seeds: 1, source: "b"}', "needs seeds >= 2"),
     ('{seed_sd: 0.01, seeds: 2.5, source: "b"}', "seeds must be a whole number"),
+    ('{run_seed_sd: 0.01, runs: 1, source: "b"}', "needs runs >= 2"),
+    ('{run_seed_sd: -1, runs: 3, source: "b"}', "run_seed_sd must be a number >= 0"),
     ('{seed_sd: null, seeds: 0, machine: null, source: "b"}', "no measured spread"),
     ("0.01", "expected a mapping"),
 ])
