@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from pipeline_copy import _dvc, _run, _stages_run, environment
+from terminal import sigint_as_in_a_terminal
 
 pytestmark = pytest.mark.e2e  # on the small copy: one xdist unit with test_remote (conftest.py)
 UP_TO_DATE = "Data and pipelines are up to date"
@@ -101,10 +102,8 @@ def test_a_corrupt_model_file_is_named_in_one_line(repo):
 
 def _kill_when(copy: Path, args: list[str], leftover: Path, sig=signal.SIGKILL, timeout=240.0):
     """Start a stage script, send `sig` as soon as `leftover` (its temporary output) appears."""
-    # A shell without job control starts background jobs with SIGINT ignored, and Python keeps an
-    # ignored SIGINT ignored: give the stage the default disposition, as a terminal's Ctrl-C finds it.
     process = subprocess.Popen(args, cwd=copy, env=environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                               text=True, preexec_fn=sigint_as_in_a_terminal)
     deadline = time.monotonic() + timeout
     while not leftover.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.002)  # dbscan_votemi's outputs take well under a second to write

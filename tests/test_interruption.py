@@ -5,6 +5,7 @@ import sys
 import textwrap
 
 import pytest
+from terminal import sigint_as_in_a_terminal
 
 STAGE = textwrap.dedent("""
     import os, signal, sys
@@ -33,7 +34,8 @@ STAGE = textwrap.dedent("""
 def test_a_lost_ctrl_c_still_ends_the_stage_and_keeps_nothing(tmp_path, how):
     script = tmp_path / "train_x.py"
     script.write_text(STAGE)
-    result = subprocess.run([sys.executable, str(script), how, str(tmp_path / "model")], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(script), how, str(tmp_path / "model")], capture_output=True, text=True,
+                            preexec_fn=sigint_as_in_a_terminal)
     assert result.returncode == 130, result.stderr
     assert result.stderr.strip().splitlines() == ["train_x: interrupted; nothing of this run was kept"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["train_x.py"]  # no model, no leftover
@@ -72,7 +74,8 @@ def test_ctrl_c_while_outputs_are_set_up_puts_every_old_output_back(tmp_path):
     script.write_text(SETUP)
     (tmp_path / "curves").mkdir()
     (tmp_path / "curves/old.tsv").write_text("the last run")
-    result = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True,
+                            preexec_fn=sigint_as_in_a_terminal)
     assert result.returncode == 130, result.stderr
     assert result.stderr.strip().splitlines() == ["train_y: interrupted; nothing of this run was kept"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["curves", "train_y.py"]
