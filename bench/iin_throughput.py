@@ -3,8 +3,9 @@
 For the autoencoder (train_iin_ae), the flow (train_iin) and D-IIN's flow (train_diin), at the
 default params: steps per second of the stage's fit() (its train_step, metric trackers and tf.data
 input, compiled with the stages' runtime.steps_per_execution) and of a bare tf.function step
-computing the same loss with the same optimizer, on the embedded training split. Each is warmed up first, then timed in short rounds taken in
-turn, and the best round of each is kept; the table gives fit / loop.
+computing the same loss with the same optimizer, on the embedded training split. Each is warmed
+up first, then timed in short rounds taken in turn, and the best round of each is kept; the table
+gives fit / loop.
 Run: python bench/iin_throughput.py [--steps N --rounds R]   (TF_ENABLE_ONEDNN_OPTS=0 to compare without oneDNN)
 """
 from __future__ import annotations

@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from latentlab.compare import describe, read_folder  # noqa: E402  (no TensorFlow)
+from latentlab.compare import is_number, describe, read_folder  # noqa: E402  (no TensorFlow)
 from latentlab.noise import load_bands  # noqa: E402
 
 
@@ -76,13 +76,13 @@ def main() -> None:
           + " | sd over runs | largest move | band today |")
     print("|---|---|" + "---|" * len(runs) + "---|---|---|")
     for file, key in names:
-        values = [run.get(file, {}).get(key) for run in runs]
-        numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        values = [value if is_number(value) else None for value in (run.get(file, {}).get(key) for run in runs)]
+        numbers = [value for value in values if value is not None]
         if len(numbers) < 2:
             continue
         band = bands.get(file, {}).get(key)
         today = describe(band, numbers[0])[1] if band else "no band"
-        cells = " | ".join(f"{v:.4g}" if v in numbers else "-" for v in values)
+        cells = " | ".join("-" if value is None else f"{value:.4g}" for value in values)
         print(f"| {file.removeprefix('reports/metrics/')} | {key} | {cells} | {np.std(numbers, ddof=1):.4g} | "
               f"{max(numbers) - min(numbers):.4g} | {today} |")
 

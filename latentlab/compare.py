@@ -46,7 +46,7 @@ class Row:
     verdict: str
 
 
-def _is_number(value) -> bool:
+def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
@@ -79,7 +79,7 @@ def diff_folders(old_folder: str | Path, new_folder: str | Path) -> dict[str, di
             if a == b:  # as dvc: unchanged metrics are left out
                 continue
             entry = {"old": a, "new": b}
-            if _is_number(a) and _is_number(b):
+            if is_number(a) and is_number(b):
                 entry["diff"] = b - a
             diff.setdefault(file, {})[key] = entry
     return diff
@@ -132,7 +132,7 @@ def judge(diff: dict[str, dict[str, dict]], bands: dict[str, dict[str, Band]]) -
         for metric in sorted(diff[file]):
             entry = diff[file][metric]
             old, new = entry.get("old"), entry.get("new")
-            numbers = _is_number(old) and _is_number(new)
+            numbers = is_number(old) and is_number(new)
             change = new - old if numbers else None
             band = bands.get(file, {}).get(metric)
             if band is None:
@@ -151,7 +151,7 @@ def judge(diff: dict[str, dict[str, dict]], bands: dict[str, dict[str, Band]]) -
 def _format(value, signed: bool = False) -> str:
     if value is None:
         return "—"
-    if not _is_number(value):
+    if not is_number(value):
         return str(value)
     if isinstance(value, int):
         return f"{value:+d}" if signed else str(value)
