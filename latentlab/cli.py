@@ -12,7 +12,7 @@ from .seeding import quiet_tensorflow  # noqa: E402
 quiet_tensorflow()  # before TensorFlow is imported anywhere
 
 from .data.formats import DataError  # noqa: E402
-from .interruption import install as remember_ctrl_c, interrupted  # noqa: E402
+from .interruption import install as remember_ctrl_c, interrupted, refuse_if_interrupted, waiting_for_own_code  # noqa: E402
 from .io import NotFinite  # noqa: E402
 from .models.common.contract import ModelFileError, TrainingDiverged  # noqa: E402
 from .models.family import UnknownFamily  # noqa: E402
@@ -43,11 +43,12 @@ def run_stage(main: Callable[[], None]) -> None:
     remember_ctrl_c()
     try:
         main()
-    except KeyboardInterrupt:
-        _end_interrupted(stage)
-    except Exception as error:
-        if interrupted():  # a library turned Ctrl-C into its own error: still the interruption
-            _end_interrupted(stage)
+        refuse_if_interrupted()  # a Ctrl-C still waiting for our own code (latentlab.interruption) ends here
+    except BaseException as error:
+        if sys.gettrace() is waiting_for_own_code:  # first: it would fire in the next call below
+            sys.settrace(None)
+        if isinstance(error, KeyboardInterrupt) or (isinstance(error, Exception) and interrupted()):
+            _end_interrupted(stage)  # interrupted(): a library turned Ctrl-C into its own error
         for kind, prefix, code in EXPECTED:
             if isinstance(error, kind):
                 if os.environ.get("LATENTLAB_TRACEBACK"):

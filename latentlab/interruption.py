@@ -1,26 +1,65 @@
-"""Ctrl-C that always ends a stage, even where a library swallows or wraps KeyboardInterrupt.
+"""Ctrl-C that always ends a stage in one line, even where a library swallows or wraps
+KeyboardInterrupt, and never from inside TensorFlow.
 
-Python turns SIGINT into a KeyboardInterrupt at the next bytecode of the main thread, and code
-that catches BaseException (or wraps the error in its own) can lose it: a stage interrupted at
-such a moment then either finished and kept its outputs or died with a traceback. The handler
-here also remembers the signal, so the atomic writers (latentlab.io) refuse to put any output in
-place afterwards and the stage's runner (latentlab.cli) still reports the interruption. Inside
-`held()` the KeyboardInterrupt waits for the block's end, for steps that must not stop half-way."""
+Python turns SIGINT into a KeyboardInterrupt at the next bytecode of the main thread. When that
+bytecode belongs to Python code that TensorFlow's C++ called (an import inside tf.nest, tf.data's
+structure checks), the C++ side prints a traceback of its own, turns the error into a SystemError,
+or (measured with bench/ctrl_c_race.py --probe) leaves a tf.data iterator that never returns. So
+the handler here raises at once only in our own code (this package and the running script's
+folder); anywhere else it waits for the next call into our own code (a Keras callback, the stage's
+next line that calls a helper), and after GRACE seconds without one, for the next Python call
+outside the import system. It also remembers the signal, so the atomic writers (latentlab.io)
+refuse to put any output in place afterwards and the stage's runner (latentlab.cli) still reports
+the interruption when a library swallowed or wrapped it. Inside `held()` the KeyboardInterrupt
+waits for the block's end, for steps that must not stop half-way."""
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
+import sys
+import time
 from typing import Iterator
+
+GRACE = 2.0  # seconds to wait for our own code before raising in any Python call
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 _interrupted = False
 _held = 0
+_deadline = 0.0
+
+
+def _own_folders() -> tuple[str, ...]:
+    script = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] not in ("", "-c") else ""
+    return (_PACKAGE, os.path.dirname(script) + os.sep) if script else (_PACKAGE,)
+
+
+def _is_own(frame) -> bool:
+    return frame is not None and frame.f_code.co_filename.startswith(_own_folders())
+
+
+def waiting_for_own_code(frame, event, arg):
+    """sys.settrace hook while a Ctrl-C waits: raise on entering our code, or any code after GRACE."""
+    if event != "call":
+        return None
+    late = time.monotonic() > _deadline and not frame.f_code.co_filename.startswith("<frozen importlib")
+    if _held or _is_own(frame) or late:
+        sys.settrace(None)
+        if not _held:  # held()'s end raises instead
+            raise KeyboardInterrupt
+    return None
 
 
 def _on_sigint(signum, frame):
-    global _interrupted
+    global _interrupted, _deadline
     _interrupted = True
-    if not _held:
+    tracer = sys.gettrace()
+    if _held or tracer is waiting_for_own_code:  # held()'s end raises; a second Ctrl-C waits with the first
+        return
+    if _is_own(frame) or tracer is not None:  # a debugger's or coverage's tracer: do not replace it
         raise KeyboardInterrupt
+    _deadline = time.monotonic() + GRACE
+    sys.settrace(waiting_for_own_code)
 
 
 def install() -> None:

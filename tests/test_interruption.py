@@ -80,3 +80,60 @@ def test_ctrl_c_while_outputs_are_set_up_puts_every_old_output_back(tmp_path):
     assert result.stderr.strip().splitlines() == ["train_y: interrupted; nothing of this run was kept"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["curves", "train_y.py"]
     assert [p.name for p in (tmp_path / "curves").iterdir()] == ["old.tsv"]
+
+
+LIBRARY = textwrap.dedent("""
+    import os, signal, time
+
+    def work(log, how):  # stands for TensorFlow: Ctrl-C arrives while its Python code runs
+        os.kill(os.getpid(), signal.SIGINT)
+        log.append("library went on")
+        if how == "fails":
+            raise RuntimeError("the library's own error, before any call back into the stage")
+        if how == "never returns":
+            start = time.monotonic()
+            while time.monotonic() < start + 20:
+                _spin()
+        log.append("library finished")
+
+    def _spin():
+        pass
+""")
+
+OWN_CODE = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, sys.argv[2])
+    import library
+    from latentlab.cli import run_stage
+
+    def note(log, line):
+        log.append(line)
+
+    def main():
+        log = []
+        try:
+            library.work(log, sys.argv[1])
+            log.append("back in the stage")  # a builtin's call: not our own code yet
+            note(log, "our helper ran")  # the first call into our own code: Ctrl-C raises here
+        finally:
+            print(" | ".join(log))
+
+    run_stage(main)
+""")
+
+
+@pytest.mark.parametrize("how, ran", [
+    ("goes on", "library went on | library finished | back in the stage"),
+    ("fails", "library went on"),
+    ("never returns", "library went on"),  # after interruption.GRACE seconds: raised in the library's loop
+])
+def test_ctrl_c_inside_a_library_raises_in_our_own_code(tmp_path, how, ran):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/library.py").write_text(LIBRARY)
+    (tmp_path / "stage").mkdir()
+    (tmp_path / "stage/train_z.py").write_text(OWN_CODE)
+    result = subprocess.run([sys.executable, str(tmp_path / "stage/train_z.py"), how, str(tmp_path / "site")],
+                            capture_output=True, text=True, preexec_fn=sigint_as_in_a_terminal, timeout=60)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip().splitlines() == ["train_z: interrupted; nothing of this run was kept"]
+    assert result.stdout.strip() == ran
