@@ -12,7 +12,8 @@ from .seeding import quiet_tensorflow  # noqa: E402
 quiet_tensorflow()  # before TensorFlow is imported anywhere
 
 from .data.formats import DataError  # noqa: E402
-from .interruption import install as remember_ctrl_c, interrupted, refuse_if_interrupted, waiting_for_own_code  # noqa: E402
+from .interruption import install as remember_ctrl_c  # noqa: E402
+from .interruption import interrupted, refuse_if_interrupted, waiting_for_own_code  # noqa: E402
 from .io import NotFinite  # noqa: E402
 from .models.common.contract import ModelFileError, TrainingDiverged  # noqa: E402
 from .models.family import UnknownFamily  # noqa: E402
