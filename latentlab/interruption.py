@@ -5,14 +5,14 @@ Python turns SIGINT into a KeyboardInterrupt at the next bytecode of the main th
 bytecode belongs to Python code that TensorFlow's C++ called (an import inside tf.nest, tf.data's
 structure checks), the C++ side prints a traceback of its own, turns the error into a SystemError,
 or crashes or hangs the process (bench/ctrl_c_race.py: a segfault within 26 signals at seed 0, a
-hung tf.data iterator within 68 at seed 1). So
-the handler here raises at once only in our own code (this package and the running script's
-folder); anywhere else it waits for the next call into our own code (a Keras callback, the stage's
-next line that calls a helper), and after GRACE seconds without one, for the next Python call
-outside the import system. It also remembers the signal, so the atomic writers (latentlab.io)
-refuse to put any output in place afterwards and the stage's runner (latentlab.cli) still reports
-the interruption when a library swallowed or wrapped it. Inside `held()` the KeyboardInterrupt
-waits for the block's end, for steps that must not stop half-way."""
+hung tf.data iterator within 68 at seed 1). So the handler here raises at once only in our own
+code (this package and the running script's folder); anywhere else it waits for the next call
+into our own code (a Keras callback, the stage's next line that calls a helper), and after GRACE
+seconds without one, for the next Python call outside the import system. It also remembers the
+signal, so the atomic writers (latentlab.io) refuse to put any output in place afterwards and the
+stage's runner (latentlab.cli) still reports the interruption when a library swallowed or wrapped
+it. Inside `held()` the KeyboardInterrupt waits for the block's end, for steps that must not stop
+half-way."""
 from __future__ import annotations
 
 import contextlib
