@@ -26,12 +26,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from latentlab.interruption import sigint_as_in_a_terminal  # no handler installed: only the child's preexec_fn
+
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ["train_vae: interrupted; nothing of this run was kept"]
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, also when this bench runs in the background
 
 
 def interrupt_once(delay: float, folder: Path) -> tuple[int, list[str]]:
@@ -44,7 +42,7 @@ def interrupt_once(delay: float, folder: Path) -> tuple[int, list[str]]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("LATENTLAB_TRACEBACK", None)
     process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=_default_sigint)
+                               preexec_fn=sigint_as_in_a_terminal)
     while not leftover.exists() and process.poll() is None:
         time.sleep(0.002)
     time.sleep(delay)

@@ -81,6 +81,14 @@ def refuse_if_interrupted() -> None:
         raise KeyboardInterrupt
 
 
+def sigint_as_in_a_terminal() -> None:
+    """A subprocess's preexec_fn: give SIGINT its default disposition. A shell without job control
+    starts background jobs (a CI script run with `&`, nohup) with SIGINT ignored, and Python keeps an
+    ignored SIGINT ignored, so a child sent Ctrl-C (a test's, a bench's) would go on as if nothing
+    happened."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextlib.contextmanager
 def held() -> Iterator[None]:
     """Ctrl-C inside the block raises only when the block ends (and only with install()'s handler)."""

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from latentlab.interruption import sigint_as_in_a_terminal
 from pipeline_copy import _dvc, _run, _stages_run, environment
-from terminal import sigint_as_in_a_terminal
 
 pytestmark = pytest.mark.e2e  # on the small copy: one xdist unit with test_remote (conftest.py)
 UP_TO_DATE = "Data and pipelines are up to date"

@@ -5,7 +5,7 @@ import sys
 import textwrap
 
 import pytest
-from terminal import sigint_as_in_a_terminal
+from latentlab.interruption import sigint_as_in_a_terminal
 
 STAGE = textwrap.dedent("""
     import os, signal, sys
