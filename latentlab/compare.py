@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dotted import flatten
-from .noise import SEED_SDS, Band, BandError, load_bands
+from .noise import Band, BandError, load_bands
 
 METRICS_FOLDER = "reports/metrics"  # how dvc names a file of a --folders folder: this prefix + its path
 WITHIN, BEYOND, NO_BAND = "within", "BEYOND", "no band"
@@ -42,7 +42,7 @@ class Row:
     old: object
     new: object
     change: float | None  # new - old when both are numbers
-    band: str  # what the band is, e.g. "±0.009 (3 sd of 3 seeds)"; "" when there is none
+    band: str  # what the band is, e.g. "±0.14 (14 sd of 3 seeds)"; "" when there is none
     verdict: str
 
 
@@ -110,17 +110,7 @@ def read_diff_json(path: str | Path) -> dict[str, dict[str, dict]]:
 
 def describe(band: Band, old: float) -> tuple[float, str]:
     """(half width of the band at `old`, the band as the table shows it: its width and what sets it)."""
-    parts = []  # (width, what it is) of each measured part; the widest sets the band
-    if band.seed_sd is not None:
-        parts.append((SEED_SDS * band.seed_sd, f"{SEED_SDS:g} sd of {band.seeds} seeds"))
-    if band.run_seed_sd is not None:
-        parts.append((SEED_SDS * band.run_seed_sd, f"{SEED_SDS:g} sd of {band.runs} whole runs"))
-    if band.machine is not None:
-        parts.append((abs(band.machine), "machine"))
-    if band.machine_relative is not None:
-        parts.append((band.machine_relative * abs(old), f"machine, {band.machine_relative:.1%} of old"))
-    width = band.limit(old)
-    why = max(parts, key=lambda part: part[0])[1] if parts else "no spread"
+    width, why = max(band.parts(old), key=lambda part: part[0], default=(0.0, "no spread"))  # the widest sets it
     return width, f"±{float(f'{width:.3g}'):g} ({why})"  # 3 significant digits: a band is rough
 
 

@@ -2,13 +2,18 @@
 by training seed or by machine, so a diff can say whether a change is beyond that. No TensorFlow."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 from numbers import Real
 from pathlib import Path
 
 import yaml
 
-SEED_SDS = 3.0  # a change within 3 seed standard deviations (or the measured machine move) is noise
+# Two-sided, per metric: when nothing but the seed changed, a metric's change lands beyond its band 1
+# time in 100. A diff of 60 banded metrics then shows 0.6 beyond on average, and any at all in at most
+# about 45% of such diffs (1 - 0.99^60; fewer, as a model's metrics move together).
+CONFIDENCE = 0.99
 FIELDS = ("seed_sd", "seeds", "run_seed_sd", "runs", "machine", "machine_relative", "source")
 
 
@@ -34,15 +39,36 @@ class Band:
     run_seed_sd: float | None = None
     runs: int = 0
 
-    @property
-    def half_width(self) -> float:
-        """The absolute part of the band: |change| up to this is within it whatever the value."""
-        return max(SEED_SDS * (self.seed_sd or 0.0), SEED_SDS * (self.run_seed_sd or 0.0), abs(self.machine or 0.0))
+    def parts(self, old_value: float) -> list[tuple[float, str]]:
+        """(half width, what it is) of each measured part of the band at old_value: each sd times
+        sd_factor of its count, the machine move, the relative machine move of old_value."""
+        parts = []
+        for sd, count, what in ((self.seed_sd, self.seeds, "seeds"), (self.run_seed_sd, self.runs, "whole runs")):
+            if sd is not None:
+                factor = sd_factor(count)
+                parts.append((factor * sd, f"{factor:.3g} sd of {count} {what}"))
+        if self.machine is not None:
+            parts.append((abs(self.machine), "machine"))
+        if self.machine_relative is not None:
+            parts.append((self.machine_relative * abs(old_value), f"machine, {self.machine_relative:.1%} of old"))
+        return parts
 
     def limit(self, old_value: float) -> float:
-        """|change| from old_value up to this is within the band: the absolute part or the relative
-        machine move of old_value, whichever is wider."""
-        return max(self.half_width, (self.machine_relative or 0.0) * abs(old_value))
+        """|change| from old_value up to this is within the band: its widest part."""
+        return max((width for width, _ in self.parts(old_value)), default=0.0)
+
+
+@lru_cache(maxsize=None)
+def sd_factor(count: int) -> float:
+    """How many sds, measured over `count` runs, the change between two runs of the same settings
+    stays within, CONFIDENCE of the time: a prediction interval. The change of two runs has sd
+    sqrt(2) sigma, and sigma is only estimated, from count - 1 degrees of freedom, so the factor is
+    Student's t quantile times sqrt(2): 14.0 at 3 runs, 8.3 at 4, 6.5 at 5, 4.6 at 10, near the
+    normal's 3.6 only past 30. A fixed 3 sd of 3 runs called 2 or 3 of some 58 metrics beyond in a
+    fourth seed's run (issue 23's seed 3)."""
+    from scipy.stats import t as student_t  # here, not at import: the plots stage reads bands without it
+
+    return float(student_t.ppf(0.5 + CONFIDENCE / 2, count - 1)) * math.sqrt(2)
 
 
 def _number(value, name: str, where: str) -> float | None:

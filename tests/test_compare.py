@@ -8,11 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from latentlab import compare
 from latentlab.compare import BEYOND, NO_BAND, WITHIN, diff_folders, flatten, judge, main
-from latentlab.noise import Band, BandError, load_bands
+from latentlab.noise import CONFIDENCE, Band, BandError, load_bands, sd_factor
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = "reports/metrics/m.json"
@@ -42,11 +43,27 @@ def verdicts(tmp_path: Path, changes: dict, bands: str = BANDS) -> dict:
 
 
 def test_a_change_inside_its_band_is_within_and_outside_beyond(tmp_path):
-    # acc: 3 sd = 0.03
-    assert verdicts(tmp_path, {"acc": (0.90, 0.925)}) == {"acc": WITHIN}
-    assert verdicts(tmp_path, {"acc": (0.90, 0.87)}) == {"acc": WITHIN}
-    assert verdicts(tmp_path, {"acc": (0.90, 0.94)}) == {"acc": BEYOND}
-    assert verdicts(tmp_path, {"acc": (0.90, 0.86)}) == {"acc": BEYOND}
+    # acc: sd 0.01 of 3 seeds, 14.04 sd wide
+    assert verdicts(tmp_path, {"acc": (0.50, 0.635)}) == {"acc": WITHIN}
+    assert verdicts(tmp_path, {"acc": (0.50, 0.365)}) == {"acc": WITHIN}
+    assert verdicts(tmp_path, {"acc": (0.50, 0.645)}) == {"acc": BEYOND}
+    assert verdicts(tmp_path, {"acc": (0.50, 0.355)}) == {"acc": BEYOND}
+
+
+@pytest.mark.parametrize("count, factor", [(2, 90.02), (3, 14.04), (5, 6.51), (30, 3.90), (10_000, 3.64)])
+def test_the_sd_factor_is_the_two_run_prediction_interval(count, factor):
+    # t(0.995, count - 1) x sqrt(2) from a t table: 63.657, 9.925, 4.604, 2.756, and the normal's 2.576
+    assert sd_factor(count) == pytest.approx(factor, abs=0.01)
+
+
+def test_a_band_holds_a_new_pair_of_runs_as_often_as_it_says():
+    # sd from 3 runs, then two more runs of the same settings: their change is beyond the band 1% of
+    # the time (3 sd of the 3 runs would call 9% of them beyond)
+    runs = np.random.default_rng(0).normal(size=(200_000, 5))
+    sd = runs[:, :3].std(axis=1, ddof=1)
+    change = np.abs(runs[:, 3] - runs[:, 4])
+    assert np.mean(change > sd_factor(3) * sd) == pytest.approx(1 - CONFIDENCE, abs=0.001)
+    assert np.mean(change > 3 * sd) > 0.08
 
 
 def test_the_measured_move_itself_is_within(tmp_path):
@@ -64,7 +81,7 @@ def test_a_metric_without_a_band_says_so(tmp_path):
 def test_a_relative_band_scales_with_the_old_value(tmp_path):
     band = Band(seed_sd=None, seeds=0, machine=None, source="s", machine_relative=0.25)
     assert band.limit(100.0) == 25.0 and band.limit(-8.0) == 2.0
-    assert band.half_width == 0.0  # the absolute part alone, as before relative bands
+    assert band.parts(100.0) == [(25.0, "machine, 25.0% of old")]
     assert verdicts(tmp_path, {"fid.sample": (100.0, 80.0)}) == {"fid.sample": WITHIN}
     assert verdicts(tmp_path, {"fid.sample": (100.0, 70.0)}) == {"fid.sample": BEYOND}
     assert verdicts(tmp_path, {"fid.sample": (8.0, 9.9)}) == {"fid.sample": WITHIN}
@@ -73,21 +90,21 @@ def test_a_relative_band_scales_with_the_old_value(tmp_path):
 
 def test_the_band_is_the_widest_of_its_parts():
     both = Band(seed_sd=1.0, seeds=3, machine=2.0, source="s", machine_relative=0.1)
-    assert both.half_width == 3.0
-    assert both.limit(10.0) == 3.0  # 3 sd
-    assert both.limit(100.0) == 10.0  # 10% of 100
-    width, text = compare.describe(both, 100.0)
-    assert width == 10.0 and text == "±10 (machine, 10.0% of old)"
-    assert compare.describe(both, 10.0)[1] == "±3 (3 sd of 3 seeds)"
+    assert both.limit(10.0) == pytest.approx(14.04, abs=0.01)  # 14.04 sd of 3 seeds
+    assert both.limit(200.0) == 20.0  # 10% of 200
+    width, text = compare.describe(both, 200.0)
+    assert width == 20.0 and text == "±20 (machine, 10.0% of old)"
+    assert compare.describe(both, 10.0)[1] == "±14 (14 sd of 3 seeds)"
+    assert Band(seed_sd=None, seeds=0, machine=2.0, source="s").limit(10.0) == 2.0
 
 
 def test_a_whole_run_band_widens_a_stage_seed_band(tmp_path):
     text = BANDS + '    elbo: {seed_sd: 0.01, seeds: 3, run_seed_sd: 0.1, runs: 3, source: "run_seeds.py"}\n'
     band = load_bands(bands_file(tmp_path, text))[FILE]["elbo"]
-    assert (band.run_seed_sd, band.runs, band.half_width) == (0.1, 3, pytest.approx(0.3))
-    assert compare.describe(band, -150.0)[1] == "±0.3 (3 sd of 3 whole runs)"
-    assert verdicts(tmp_path, {"elbo": (-150.0, -150.25)}, text) == {"elbo": WITHIN}
-    assert verdicts(tmp_path, {"elbo": (-150.0, -150.35)}, text) == {"elbo": BEYOND}
+    assert (band.run_seed_sd, band.runs, band.limit(-150.0)) == (0.1, 3, pytest.approx(1.404, abs=0.001))
+    assert compare.describe(band, -150.0)[1] == "±1.4 (14 sd of 3 whole runs)"
+    assert verdicts(tmp_path, {"elbo": (-150.0, -151.3)}, text) == {"elbo": WITHIN}
+    assert verdicts(tmp_path, {"elbo": (-150.0, -151.5)}, text) == {"elbo": BEYOND}
 
 
 def test_a_banded_metric_missing_on_one_side_is_beyond(tmp_path):
@@ -154,11 +171,11 @@ def test_the_real_noise_yaml_names_metrics_the_committed_files_hold():
 def test_fail_beyond_exit_codes(tmp_path, capsys):
     bands = bands_file(tmp_path)
     beyond, within = tmp_path / "beyond.json", tmp_path / "within.json"
-    beyond.write_text(json.dumps(diff_of({"acc": (0.9, 0.95), "other": (1, 2)})))
+    beyond.write_text(json.dumps(diff_of({"acc": (0.5, 0.7), "other": (1, 2)})))
     within.write_text(json.dumps(diff_of({"acc": (0.9, 0.91), "other": (1, 2)})))
     assert main(["--json", str(beyond), "--bands", str(bands)]) == 0  # marks, does not fail
     out = capsys.readouterr().out
-    assert "| reports/metrics/m.json | acc | 0.9 | 0.95 | +0.05 | ±0.03 (3 sd of 3 seeds) | **BEYOND** |" in out
+    assert "| reports/metrics/m.json | acc | 0.5 | 0.7 | +0.2 | ±0.14 (14 sd of 3 seeds) | **BEYOND** |" in out
     assert "| reports/metrics/m.json | other | 1 | 2 | +1 |  | no band |" in out
     assert main(["--json", str(beyond), "--bands", str(bands), "--fail-beyond"]) == 1
     assert main(["--json", str(within), "--bands", str(bands), "--fail-beyond"]) == 0  # no band is no failure
@@ -190,9 +207,9 @@ def write_folder(folder: Path, files: dict) -> Path:
     return folder
 
 
-OLD = {"m.json": {"acc": 0.9, "floor": 8.0, "same": 1, "fid": {"sample": 100.0, "list": [1, 2]}},
+OLD = {"m.json": {"acc": 0.5, "floor": 8.0, "same": 1, "fid": {"sample": 100.0, "list": [1, 2]}},
        "gone.json": {"x": 1}}
-NEW = {"m.json": {"acc": 0.95, "floor": 8.004, "same": 1, "fid": {"sample": 80.0, "list": [1, 3]}, "added": 2},
+NEW = {"m.json": {"acc": 0.7, "floor": 8.004, "same": 1, "fid": {"sample": 80.0, "list": [1, 3]}, "added": 2},
        "sub/new.json": {"y": 0.5}}
 
 
