@@ -121,7 +121,7 @@ def main() -> None:
     print("| latent | rule | mean | sd | per seed |\n|---|---|---|---|---|")
     for (latent, rule), values in rows.items():
         v = np.array(values)
-        print(f"| {latent} | {rule} | {v.mean():.3f} | {v.std():.3f} | {' '.join(f'{x:.3f}' for x in v)} |")
+        print(f"| {latent} | {rule} | {v.mean():.3f} | {v.std(ddof=1):.3f} | {' '.join(f'{x:.3f}' for x in v)} |")
 
 
 if __name__ == "__main__":

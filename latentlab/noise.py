@@ -11,8 +11,10 @@ from pathlib import Path
 import yaml
 
 # Two-sided, per metric: when nothing but the seed changed, a metric's change lands beyond its band 1
-# time in 100. A diff of 60 banded metrics then shows 0.6 beyond on average, and any at all in at most
-# about 45% of such diffs (1 - 0.99^60; fewer, as a model's metrics move together).
+# time in 100 (on average over what the sd estimate could have been). noise.yaml's 60 entries hold
+# about 45 distinct numbers (fid_floor is in five files), so a diff shows about 0.45 beyond on
+# average, and any at all in up to about 36% of diffs (1 - 0.99^45; fewer, as a model's metrics move
+# together).
 CONFIDENCE = 0.99
 FIELDS = ("seed_sd", "seeds", "run_seed_sd", "runs", "machine", "machine_relative", "source")
 
@@ -63,10 +65,12 @@ def sd_factor(count: int) -> float:
     """How many sds, measured over `count` runs, the change between two runs of the same settings
     stays within, CONFIDENCE of the time: a prediction interval. The change of two runs has sd
     sqrt(2) sigma, and sigma is only estimated, from count - 1 degrees of freedom, so the factor is
-    Student's t quantile times sqrt(2): 14.0 at 3 runs, 8.3 at 4, 6.5 at 5, 4.6 at 10, near the
-    normal's 3.6 only past 30. A fixed 3 sd of 3 runs called 2 or 3 of some 58 metrics beyond in a
-    fourth seed's run (issue 23's seed 3)."""
-    from scipy.stats import t as student_t  # here, not at import: the plots stage reads bands without it
+    Student's t quantile times sqrt(2): 14.0 at 3 runs, 8.3 at 4, 6.5 at 5, 4.6 at 10, 3.9 at 30,
+    3.7 at 100 (the normal's 3.64 in the limit). A fixed 3 sd of 3 runs called 2 or 3 of some 58
+    metrics beyond in a fourth seed's run (issue 23's seed 3)."""
+    if count < 2:
+        raise ValueError(f"an sd needs at least 2 runs, not {count}")
+    from scipy.stats import t as student_t  # here, not at import: scipy.stats takes ~0.7 s, the plots stage needs no band
 
     return float(student_t.ppf(0.5 + CONFIDENCE / 2, count - 1)) * math.sqrt(2)
 

@@ -3,6 +3,7 @@ band is within, outside it BEYOND, a metric nobody measured has no band, relativ
 the old value; a malformed noise.yaml entry stops with a line naming it; the real noise.yaml names
 only metrics the committed reports/metrics hold (a renamed metric breaks this test); --fail-beyond's
 exit codes; --folders diffs two metrics folders as dvc would. No TensorFlow, no pipeline."""
+import importlib.util
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 
 from latentlab import compare
 from latentlab.compare import BEYOND, NO_BAND, WITHIN, diff_folders, flatten, judge, main
@@ -56,14 +58,19 @@ def test_the_sd_factor_is_the_two_run_prediction_interval(count, factor):
     assert sd_factor(count) == pytest.approx(factor, abs=0.01)
 
 
+def test_one_run_has_no_sd_factor():
+    with pytest.raises(ValueError, match="at least 2"):
+        sd_factor(1)
+
+
 def test_a_band_holds_a_new_pair_of_runs_as_often_as_it_says():
     # sd from 3 runs, then two more runs of the same settings: their change is beyond the band 1% of
-    # the time (3 sd of the 3 runs would call 9% of them beyond)
+    # the time; 3 sd of the 3 runs calls 16.8% of them beyond (P(|t with 2 dof| > 3 / sqrt(2)))
     runs = np.random.default_rng(0).normal(size=(200_000, 5))
     sd = runs[:, :3].std(axis=1, ddof=1)
     change = np.abs(runs[:, 3] - runs[:, 4])
     assert np.mean(change > sd_factor(3) * sd) == pytest.approx(1 - CONFIDENCE, abs=0.001)
-    assert np.mean(change > 3 * sd) > 0.08
+    assert np.mean(change > 3 * sd) == pytest.approx(0.168, abs=0.005)
 
 
 def test_the_measured_move_itself_is_within(tmp_path):
@@ -253,3 +260,21 @@ def test_revisions_go_to_dvc_metrics_diff(tmp_path, monkeypatch, capsys):
 def test_compare_imports_no_tensorflow():
     code = "import sys, latentlab.compare; sys.exit('tensorflow' in sys.modules or 'keras' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_a_new_run_joins_the_whole_run_bands_its_source_lists():
+    spec = importlib.util.spec_from_file_location("add_run_to_bands", ROOT / "bench/add_run_to_bands.py")
+    add_run_to_bands = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(add_run_to_bands)
+    text = ("bands:\n  reports/metrics/m.json:\n"
+            "    acc: {seed_sd: 0.01, seeds: 3, run_seed_sd: 0.0100, runs: 3, source: \"bench A; whole runs: python "
+            "bench/run_seeds.py --runs reports/metrics --seeds 1 2 (seeds 0 / 1 / 2, issue 23): 0.9 / 0.91 / 0.92\"}\n"
+            "    floor:\n      machine: 0.005\n      source: \"machine pair B\"\n")
+    new, changed = add_run_to_bands.add_run(text, {FILE: {"acc": 0.95, "floor": 8.0}}, seed=4)
+    band = yaml.safe_load(new)["bands"][FILE]["acc"]
+    # sd of 0.9, 0.91, 0.92, 0.95 is 0.02160..., rounded up in its third digit
+    assert (band["run_seed_sd"], band["runs"]) == (0.0217, 4) and changed == [f"{FILE} acc: 4 runs, sd 0.0217"]
+    assert band["source"].endswith("--seeds 1 2 4 (seeds 0 / 1 / 2 / 4, issue 23): 0.9 / 0.91 / 0.92 / 0.95")
+    assert "floor:\n      machine: 0.005\n" in new  # an entry without whole runs is left as it was
+    with pytest.raises(SystemExit, match="seed 4 is already one of its runs"):
+        add_run_to_bands.add_run(new, {FILE: {"acc": 0.95}}, seed=4)
